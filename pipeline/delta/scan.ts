@@ -20,6 +20,8 @@ export interface ScanOptions {
   columns?: string[];
   /** Also filter rows with the predicate (default true); false only prunes files. */
   filterRows?: boolean;
+  /** Read only these of the snapshot's files (e.g. the ones added since a version), before pruning. */
+  onlyPaths?: ReadonlySet<string>;
 }
 
 export interface ScanPlan {
@@ -36,7 +38,9 @@ function typedNull(field: StructField): string {
 }
 
 export function scanSql(snapshot: Snapshot, options: ScanOptions = {}): ScanPlan {
-  const { files, skippedFiles, skippedBytes } = snapshot.prune(options.predicate);
+  const pruned = snapshot.prune(options.predicate);
+  const { skippedFiles, skippedBytes } = pruned;
+  const files = options.onlyPaths ? pruned.files.filter((f) => options.onlyPaths!.has(f.path)) : pruned.files;
   const schema = snapshot.schema;
   const partitionSet = new Set(snapshot.partitionColumns);
   const dataFields = schema.fields.filter((f) => !partitionSet.has(f.name));
