@@ -1,4 +1,17 @@
 /** Every CLI command, in the order `clicklake --help` lists them. */
 import type { Command } from '../cli/command';
+import { tableHistoryCommand } from './table-history';
+import { tableListCommand } from './table-list';
+import { tableOptimizeCommand } from './table-optimize';
+import { tableScanCommand } from './table-scan';
+import { tableShowCommand } from './table-show';
+import { tableVacuumCommand } from './table-vacuum';
 
-export const commands: Command<never>[] = [];
+export const commands: Command<never>[] = [
+  tableListCommand,
+  tableShowCommand,
+  tableHistoryCommand,
+  tableScanCommand,
+  tableOptimizeCommand,
+  tableVacuumCommand,
+] as Command<never>[];

@@ -25,3 +25,6 @@ export { evaluateSkipping, predicateSql, where, type Predicate, type ComparisonO
 export type { FileStats } from './stats';
 export type { LiteralValue } from './values';
 export { writeCheckpoint } from './checkpoint';
+export { optimize, type OptimizeOptions, type OptimizeResult } from './optimize';
+export { vacuum, MIN_RETENTION_HOURS, type VacuumOptions, type VacuumResult } from './vacuum';
+export { filesScanSql } from './scan';

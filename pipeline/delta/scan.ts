@@ -41,6 +41,11 @@ export function scanSql(snapshot: Snapshot, options: ScanOptions = {}): ScanPlan
   const pruned = snapshot.prune(options.predicate);
   const { skippedFiles, skippedBytes } = pruned;
   const files = options.onlyPaths ? pruned.files.filter((f) => options.onlyPaths!.has(f.path)) : pruned.files;
+  return { sql: filesScanSql(snapshot, files, options), files, skippedFiles, skippedBytes };
+}
+
+/** The scan SQL over a chosen subset of a snapshot's files (optimize rewrites bins this way). */
+export function filesScanSql(snapshot: Snapshot, files: readonly AddFile[], options: Omit<ScanOptions, 'onlyPaths'> = {}): string {
   const schema = snapshot.schema;
   const partitionSet = new Set(snapshot.partitionColumns);
   const dataFields = schema.fields.filter((f) => !partitionSet.has(f.name));
@@ -71,6 +76,5 @@ export function scanSql(snapshot: Snapshot, options: ScanOptions = {}): ScanPlan
     }
   }
   const filter = options.predicate && options.filterRows !== false ? ` WHERE ${predicateSql(options.predicate, schema)}` : '';
-  const sql = `SELECT ${wanted.map(quoteIdentifier).join(', ')} FROM (${body}) AS t${filter}`;
-  return { sql, files, skippedFiles, skippedBytes };
+  return `SELECT ${wanted.map(quoteIdentifier).join(', ')} FROM (${body}) AS t${filter}`;
 }
