@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `clicklake --help` lists them. */
 import type { Command } from '../cli/command';
+import { runCommand } from './run';
 import { tableHistoryCommand } from './table-history';
 import { tableListCommand } from './table-list';
 import { tableOptimizeCommand } from './table-optimize';
@@ -8,6 +9,7 @@ import { tableShowCommand } from './table-show';
 import { tableVacuumCommand } from './table-vacuum';
 
 export const commands: Command<never>[] = [
+  runCommand,
   tableListCommand,
   tableShowCommand,
   tableHistoryCommand,

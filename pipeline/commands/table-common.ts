@@ -1,6 +1,14 @@
 /** Shared pieces of the `clicklake table …` commands: snapshot options, value formatting, text tables. */
-import { DuckDBDecimalValue, DuckDBListValue, DuckDBArrayValue } from '@duckdb/node-api';
-import type { DuckDBValue , DuckDBBlobValue, DuckDBDateValue, DuckDBMapValue, DuckDBStructValue, DuckDBTimestampTZValue, DuckDBTimestampValue} from '@duckdb/node-api';
+import { DuckDBArrayValue, DuckDBDecimalValue, DuckDBListValue } from '@duckdb/node-api';
+import type {
+  DuckDBBlobValue,
+  DuckDBDateValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  DuckDBValue,
+} from '@duckdb/node-api';
 import { parseInteger, parseTimestamp } from '../cli/parse';
 import { UsageError } from '../cli/errors';
 import type { DataType, SnapshotOptions } from '../delta';

@@ -21,7 +21,7 @@ export { commit, type CommitRequest, type CommitResult, type CommitActions, type
 export { writeDataFiles, type WriteDataFilesOptions, type WrittenFiles, type QueryParams } from './write';
 export { append, overwrite, replacePartitions, type WriteOptions, type OverwriteOptions, type ReplacePartitionsOptions, type WriteResult, type TxnId } from './operations';
 export { scanSql, type ScanOptions, type ScanPlan } from './scan';
-export { evaluateSkipping, predicateSql, where, type Predicate, type ComparisonOp } from './skipping';
+export { evaluateSkipping, compileSkipping, predicateSql, where, type Predicate, type ComparisonOp } from './skipping';
 export type { FileStats } from './stats';
 export type { LiteralValue } from './values';
 export { writeCheckpoint } from './checkpoint';

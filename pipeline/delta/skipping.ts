@@ -50,96 +50,119 @@ function columnType(schema: StructType, column: string): DataType {
   return field.type;
 }
 
-/** SQL three-valued result of a predicate over partition values only; undefined when it needs data columns. */
-type Tri = boolean | null | undefined;
+/**
+ * A predicate with its literals converted once to comparables of their column's type and each leaf
+ * marked as a partition or data column, so evaluating it over 100,000 files does no parsing.
+ */
+type Compiled =
+  | { op: 'and' | 'or'; args: Compiled[]; partitionOnly: boolean }
+  | { op: 'not'; arg: Compiled; partitionOnly: boolean }
+  | { op: 'leaf'; kind: Predicate['op']; column: string; type: DataType; partition: boolean; values: (Comparable | null)[]; partitionOnly: boolean };
 
-function exact(p: Predicate, file: SkippableFile, schema: StructType, partitions: ReadonlySet<string>): Tri {
+function compile(p: Predicate, schema: StructType, partitions: ReadonlySet<string>): Compiled {
   switch (p.op) {
-    case 'and': {
-      const values = p.args.map((a) => exact(a, file, schema, partitions));
-      if (values.some((v) => v === false)) return false;
-      if (values.some((v) => v === undefined)) return undefined;
-      return values.some((v) => v === null) ? null : true;
-    }
+    case 'and':
     case 'or': {
-      const values = p.args.map((a) => exact(a, file, schema, partitions));
-      if (values.some((v) => v === true)) return true;
-      if (values.some((v) => v === undefined)) return undefined;
-      return values.some((v) => v === null) ? null : false;
+      // Partition-only arguments first: they are exact and need no stats parsing.
+      const args = p.args.map((a) => compile(a, schema, partitions)).sort((a, b) => Number(b.partitionOnly) - Number(a.partitionOnly));
+      return { op: p.op, args, partitionOnly: args.every((a) => a.partitionOnly) };
     }
     case 'not': {
-      const value = exact(p.arg, file, schema, partitions);
-      return value === undefined || value === null ? value : !value;
-    }
-    default:
-      break;
-  }
-  if (!partitions.has(p.column)) return undefined;
-  const type = columnType(schema, p.column);
-  const raw = file.partitionValues[p.column] ?? null;
-  if (p.op === 'isNull') return raw === null;
-  if (p.op === 'isNotNull') return raw !== null;
-  if (raw === null) return null;
-  const value = partitionComparable(type, raw);
-  const cmp = (literal: LiteralValue): number | null => {
-    const other = literalComparable(type, literal, p.column);
-    return other === null ? null : compareValues(value, other);
-  };
-  switch (p.op) {
-    case 'in': {
-      const results = p.values.map(cmp);
-      if (results.some((r) => r === 0)) return true;
-      return results.some((r) => r === null) ? null : false;
-    }
-    case 'between': {
-      const low = cmp(p.low);
-      const high = cmp(p.high);
-      if (low === null || high === null) return null;
-      return low >= 0 && high <= 0;
+      const arg = compile(p.arg, schema, partitions);
+      return { op: 'not', arg, partitionOnly: arg.partitionOnly };
     }
     default: {
-      if (!('value' in p)) return undefined;
-      const c = cmp(p.value);
-      if (c === null) return null;
-      return { '=': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 }[p.op];
+      const type = columnType(schema, p.column);
+      const raw = p.op === 'in' ? p.values : p.op === 'between' ? [p.low, p.high] : 'value' in p ? [p.value] : [];
+      const partition = partitions.has(p.column);
+      return { op: 'leaf', kind: p.op, column: p.column, type, partition, values: raw.map((v) => literalComparable(type, v, p.column)), partitionOnly: partition };
     }
   }
 }
 
-function statsSkip(p: Exclude<Predicate, { op: 'and' | 'or' | 'not' }>, file: SkippableFile, schema: StructType): boolean {
+/** SQL three-valued result of a partition-only predicate (true, false, or null for unknown). */
+type Tri = boolean | null;
+
+function exact(c: Compiled, file: SkippableFile): Tri {
+  switch (c.op) {
+    case 'and': {
+      let result: Tri = true;
+      for (const arg of c.args) {
+        const v = exact(arg, file);
+        if (v === false) return false;
+        if (v === null) result = null;
+      }
+      return result;
+    }
+    case 'or': {
+      let result: Tri = false;
+      for (const arg of c.args) {
+        const v = exact(arg, file);
+        if (v === true) return true;
+        if (v === null) result = null;
+      }
+      return result;
+    }
+    case 'not': {
+      const v = exact(c.arg, file);
+      return v === null ? null : !v;
+    }
+  }
+  const raw = file.partitionValues[c.column] ?? null;
+  if (c.kind === 'isNull') return raw === null;
+  if (c.kind === 'isNotNull') return raw !== null;
+  if (raw === null) return null;
+  const value = partitionComparable(c.type, raw);
+  const cmp = (other: Comparable | null): number | null => (other === null ? null : compareValues(value, other));
+  switch (c.kind) {
+    case 'in': {
+      const results = c.values.map(cmp);
+      if (results.some((r) => r === 0)) return true;
+      return results.some((r) => r === null) ? null : false;
+    }
+    case 'between': {
+      const low = cmp(c.values[0]);
+      const high = cmp(c.values[1]);
+      if (low === null || high === null) return null;
+      return low >= 0 && high <= 0;
+    }
+    default: {
+      const r = cmp(c.values[0]);
+      if (r === null) return null;
+      return { '=': r === 0, '!=': r !== 0, '<': r < 0, '<=': r <= 0, '>': r > 0, '>=': r >= 0 }[c.kind as ComparisonOp];
+    }
+  }
+}
+
+function statsSkip(c: Extract<Compiled, { op: 'leaf' }>, file: SkippableFile): boolean {
   const stats = file.stats;
   if (!stats) return false;
-  const type = columnType(schema, p.column);
+  const { type, column } = c;
   const numRecords = stats.numRecords;
-  const nullCountRaw = statFor(stats.nullCount, p.column);
+  const nullCountRaw = statFor(stats.nullCount, column);
   const nullCount = typeof nullCountRaw === 'number' ? nullCountRaw : undefined;
-  if (p.op === 'isNull') return nullCount === 0;
+  if (c.kind === 'isNull') return nullCount === 0;
   const allNull = numRecords !== undefined && nullCount !== undefined && nullCount === numRecords;
-  if (p.op === 'isNotNull') return allNull;
+  if (c.kind === 'isNotNull') return allNull;
   if (allNull) return true; // every comparison with NULL is unknown: no row matches
-  const min = statsComparable(type, statFor(stats.minValues, p.column));
-  let max = statsComparable(type, statFor(stats.maxValues, p.column));
+  const min = statsComparable(type, statFor(stats.minValues, column));
+  let max = statsComparable(type, statFor(stats.maxValues, column));
   if (min === undefined || max === undefined) return false;
   // Spark truncates timestamp maxima to milliseconds; widen by the lost microseconds.
   if ((type === 'timestamp' || type === 'timestamp_ntz') && typeof max === 'bigint') max += 999n;
-  const lit = (value: LiteralValue): Comparable | null => literalComparable(type, value, p.column);
   const outside = (v: Comparable): boolean => compareValues(v, min) < 0 || compareValues(v, max) > 0;
-  switch (p.op) {
-    case 'in': {
-      const values = p.values.map(lit).filter((v): v is Comparable => v !== null);
-      return values.every(outside);
-    }
+  switch (c.kind) {
+    case 'in':
+      return c.values.filter((v): v is Comparable => v !== null).every(outside);
     case 'between': {
-      const low = lit(p.low);
-      const high = lit(p.high);
+      const [low, high] = c.values;
       if (low === null || high === null) return true;
       return compareValues(high, min) < 0 || compareValues(low, max) > 0;
     }
     default: {
-      if (!('value' in p)) return false;
-      const v = lit(p.value);
-      if (v === null) return true;
-      switch (p.op) {
+      const v = c.values[0];
+      if (v === null || v === undefined) return true;
+      switch (c.kind) {
         case '=':
           return outside(v);
         case '!=':
@@ -152,34 +175,39 @@ function statsSkip(p: Exclude<Predicate, { op: 'and' | 'or' | 'not' }>, file: Sk
           return compareValues(max, v) <= 0;
         case '>=':
           return compareValues(max, v) < 0;
+        default:
+          return false;
       }
     }
   }
 }
 
-function canSkip(p: Predicate, file: SkippableFile, schema: StructType, partitions: ReadonlySet<string>): boolean {
-  switch (p.op) {
-    case 'and':
-      return p.args.some((a) => canSkip(a, file, schema, partitions));
-    case 'or':
-      return p.args.every((a) => canSkip(a, file, schema, partitions));
-    case 'not': {
-      const value = exact(p.arg, file, schema, partitions);
-      return value === true || value === null;
-    }
-    default:
-      if (partitions.has(p.column)) {
-        const value = exact(p, file, schema, partitions);
-        return value === false || value === null;
-      }
-      return statsSkip(p, file, schema);
+function canSkip(c: Compiled, file: SkippableFile): boolean {
+  if (c.partitionOnly) {
+    const value = exact(c, file);
+    return value === false || value === null;
   }
+  switch (c.op) {
+    case 'and':
+      return c.args.some((a) => canSkip(a, file));
+    case 'or':
+      return c.args.every((a) => canSkip(a, file));
+    case 'not':
+      return false; // NOT over data columns: min/max cannot prove anything cheaply
+    default:
+      return statsSkip(c, file);
+  }
+}
+
+/** Compiles a predicate once for many files: returns "may this file hold matching rows?". */
+export function compileSkipping(predicate: Predicate, schema: StructType, partitionColumns: readonly string[]): (file: SkippableFile) => boolean {
+  const compiled = compile(predicate, schema, new Set(partitionColumns));
+  return (file) => !canSkip(compiled, file);
 }
 
 /** True when the file may hold rows matching the predicate; false when it certainly holds none. */
 export function evaluateSkipping(predicate: Predicate, file: SkippableFile, schema: StructType, partitionColumns?: readonly string[]): boolean {
-  const partitions = new Set(partitionColumns ?? Object.keys(file.partitionValues));
-  return !canSkip(predicate, file, schema, partitions);
+  return compileSkipping(predicate, schema, partitionColumns ?? Object.keys(file.partitionValues))(file);
 }
 
 function columnSql(column: string, schema: StructType): string {

@@ -17,7 +17,7 @@ import { replaySegment } from './replay';
 import type { StructField, StructType } from './schema';
 import { parseSchemaString } from './schema';
 import type { Predicate } from './skipping';
-import { evaluateSkipping } from './skipping';
+import { compileSkipping } from './skipping';
 import type { FileStats } from './stats';
 import { normalizeParsedStats, parseStats } from './stats';
 
@@ -148,11 +148,12 @@ export class Snapshot {
 
   prune(predicate: Predicate | undefined): PruneResult {
     if (!predicate) return { files: this.files, skippedFiles: 0, skippedBytes: 0 };
+    const mayMatch = compileSkipping(predicate, this.schema, this.partitionColumns);
     const files: AddFile[] = [];
     let skippedFiles = 0;
     let skippedBytes = 0;
     for (const file of this.files) {
-      if (evaluateSkipping(predicate, file, this.schema, this.partitionColumns)) files.push(file);
+      if (mayMatch(file)) files.push(file);
       else {
         skippedFiles++;
         skippedBytes += file.size;
