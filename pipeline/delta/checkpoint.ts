@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DuckDBStructType } from '@duckdb/node-api';
 import type { ActionBatch, AddAction, RemoveAction } from './actions';
 import { collectAction, emptyBatch } from './actions';
 import { withInternalConnection } from './duck';
@@ -16,6 +17,7 @@ import { DeltaError } from './errors';
 import { writeLastCheckpoint } from './last-checkpoint';
 import { checkpointFileName, logDir } from './log-paths';
 import type { ReplayState } from './replay';
+import { quoteIdentifier } from './schema';
 import { sqlString } from './values';
 
 /** The checkpoint schema we write, column by column (checked against the spec in tests). */
@@ -29,14 +31,51 @@ export const CHECKPOINT_COLUMNS: Record<string, string> = {
   protocol: 'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])',
 };
 
-/** Reads one checkpoint (all its parts) into an action batch. */
+/**
+ * Reads one checkpoint (all its parts) into an action batch. Add rows, the bulk of a checkpoint, are
+ * read column by column (much cheaper than converting whole rows to JSON); the few other rows go
+ * through to_json. Optional add fields (stats, stats_parsed, tags, deletionVector) are read when the
+ * file has them.
+ */
 export async function readCheckpoint(tableDir: string, version: number, files: string[]): Promise<ActionBatch> {
-  const paths = files.map((f) => sqlString(path.join(logDir(tableDir), f))).join(', ');
-  let lines: string[];
+  const source = `read_parquet([${files.map((f) => sqlString(path.join(logDir(tableDir), f))).join(', ')}])`;
+  const batch = emptyBatch();
   try {
-    lines = await withInternalConnection(async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet([${paths}]) AS t`);
-      return reader.getColumns()[0] as string[];
+    await withInternalConnection(async (conn) => {
+      const probe = await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`);
+      const names = probe.columnNames();
+      const addIndex = names.indexOf('add');
+      const others = names.filter((n) => n !== 'add').map((n) => `${quoteIdentifier(n)}`);
+      if (others.length > 0) {
+        const where = addIndex >= 0 ? ' WHERE "add" IS NULL' : '';
+        const reader = await conn.runAndReadAll(`SELECT to_json(struct_pack(${others.map((o) => `${o} := ${o}`).join(', ')}))::VARCHAR FROM ${source}${where}`);
+        for (const line of reader.getColumnsJS()[0] as string[]) collectAction(batch, JSON.parse(line) as Record<string, unknown>);
+      }
+      if (addIndex < 0) return;
+      const addType = probe.columnTypes()[addIndex] as DuckDBStructType;
+      const has = (field: string) => addType.entryNames.includes(field);
+      const json = (field: string) => (has(field) ? `to_json("add".${quoteIdentifier(field)})::VARCHAR` : 'NULL');
+      const reader = await conn.runAndReadAll(
+        `SELECT "add".path, to_json("add".partitionValues)::VARCHAR, "add".size, "add".modificationTime, "add".dataChange,
+                ${has('stats') ? '"add".stats' : 'NULL'}, ${json('stats_parsed')}, ${json('tags')}, ${json('deletionVector')}
+         FROM ${source} WHERE "add" IS NOT NULL`,
+      );
+      const [paths, partitionValues, sizes, mtimes, dataChanges, stats, statsParsed, tags, dvs] = reader.getColumnsJS() as unknown[][];
+      const parse = (text: unknown) => (typeof text === 'string' ? (JSON.parse(text) as never) : null);
+      for (let i = 0; i < paths.length; i++) {
+        const add: AddAction = {
+          path: paths[i] as string,
+          partitionValues: parse(partitionValues[i]) ?? {},
+          size: Number(sizes[i]),
+          modificationTime: Number(mtimes[i]),
+          dataChange: dataChanges[i] !== false,
+          stats: (stats[i] as string | null) ?? null,
+        };
+        if (!add.stats && statsParsed[i]) add.statsParsed = parse(statsParsed[i]);
+        if (tags[i]) add.tags = parse(tags[i]);
+        if (dvs[i]) add.deletionVector = parse(dvs[i]);
+        batch.adds.push(add);
+      }
     });
   } catch (error) {
     throw new DeltaError('CORRUPT_CHECKPOINT', `checkpoint ${version} of ${tableDir} cannot be read: ${(error as Error).message.split('\n')[0]}`, {
@@ -44,13 +83,6 @@ export async function readCheckpoint(tableDir: string, version: number, files: s
       version,
       cause: error,
     });
-  }
-  const batch = emptyBatch();
-  for (const line of lines ?? []) {
-    const row = JSON.parse(line) as Record<string, unknown>;
-    const add = row.add as (AddAction & { stats_parsed?: Record<string, unknown> | null }) | null;
-    if (add && !add.stats && add.stats_parsed) add.statsParsed = add.stats_parsed;
-    collectAction(batch, row);
   }
   return batch;
 }

@@ -24,22 +24,21 @@ import { normalizeParsedStats, parseStats } from './stats';
 /** An active data file of a snapshot. Stats are parsed on first access. */
 export class AddFile {
   readonly path: string;
-  readonly absolutePath: string;
   readonly partitionValues: Record<string, string | null>;
   readonly size: number;
   readonly modificationTime: number;
   readonly dataChange: boolean;
   readonly tags?: Record<string, string> | null;
   #stats: FileStats | undefined | null = null;
+  #absolutePath: string | undefined;
 
   constructor(
-    tableDir: string,
+    private readonly tableDir: string,
     readonly action: AddAction,
     private readonly schema: StructType,
     partitionColumns: readonly string[],
   ) {
     this.path = action.path;
-    this.absolutePath = resolveDataPath(tableDir, action.path);
     const values: Record<string, string | null> = {};
     // A partition column missing from partitionValues is null.
     for (const column of partitionColumns) values[column] = action.partitionValues?.[column] ?? null;
@@ -48,6 +47,12 @@ export class AddFile {
     this.modificationTime = Number(action.modificationTime);
     this.dataChange = action.dataChange;
     this.tags = action.tags;
+  }
+
+  /** The data file on disk: the log path decoded once, resolved against the table directory. */
+  get absolutePath(): string {
+    this.#absolutePath ??= resolveDataPath(this.tableDir, this.action.path);
+    return this.#absolutePath;
   }
 
   get stats(): FileStats | undefined {
