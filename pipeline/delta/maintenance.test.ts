@@ -7,7 +7,7 @@ import { CHECKPOINT_COLUMNS } from './checkpoint';
 import { append, overwrite } from './operations';
 import { optimize } from './optimize';
 import { scanSql } from './scan';
-import { where } from './skipping';
+import { predicateSql, where } from './skipping';
 import { loadSnapshot } from './snapshot';
 import { diffRows, makeTempDir } from './test-support';
 import { sqlString } from './values';
@@ -103,7 +103,6 @@ describe('data skipping', () => {
       expect(plan.skippedFiles, JSON.stringify(predicate)).toBe(skipped);
       expect(plan.skippedBytes).toBe(snapshot.files.filter((f) => !plan.files.includes(f)).reduce((n, f) => n + f.size, 0));
       const full = scanSql(snapshot, { predicate: undefined }).sql;
-      const { predicateSql } = await import('./skipping');
       const reference = `SELECT * FROM (${full}) WHERE ${predicateSql(predicate, snapshot.schema)}`;
       expect(await diffRows(conn, plan.sql, reference)).toMatchObject({ onlyLeft: 0, onlyRight: 0 });
     }

@@ -233,4 +233,13 @@ describe('writer', () => {
     expect(entry).toMatchObject({ version: 0, operation: 'WRITE', isBlindAppend: false, operationMetrics: { numFiles: '1', numOutputRows: '10' } });
     expect(entry.engineInfo).toMatch(/ClickLake/);
   });
+
+  it('every table written above reads back with plain DuckDB over its add files', async () => {
+    const dirs = fs.readdirSync(root).map((d) => path.join(root, d)).filter((d) => DeltaTable.exists(d));
+    expect(dirs.length).toBeGreaterThan(10);
+    for (const dir of dirs) {
+      const snapshot = await loadSnapshot(dir);
+      expect(await plainDuckDBCount(dir), dir).toBe(snapshot.numRecords);
+    }
+  });
 });
