@@ -1,0 +1,47 @@
+/**
+ * Remembers the content hash of landing files by (name, size, mtime), as rsync and git do, so a run
+ * over 31 already-ingested daily files does not re-read 5.7 GB to learn that nothing changed. A file
+ * whose size or mtime differs is hashed again; the hash, not this cache, decides idempotency.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LandingFile } from './landing';
+
+interface Entry {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  pieces: number;
+}
+
+export class FingerprintCache {
+  private entries: Record<string, Entry> = {};
+  private dirty = false;
+
+  constructor(private readonly file: string) {
+    try {
+      this.entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Entry>;
+    } catch {
+      this.entries = {}; // missing or unreadable: start over, it is only a cache
+    }
+  }
+
+  lookup(file: LandingFile): Entry | undefined {
+    const entry = this.entries[file.name];
+    return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs ? entry : undefined;
+  }
+
+  remember(file: LandingFile, hash: string, pieces: number): void {
+    this.entries[file.name] = { size: file.size, mtimeMs: file.mtimeMs, hash, pieces };
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (!this.dirty) return;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.entries));
+    renameSync(temp, this.file);
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,105 @@
+/** Period gold models: computed over everything loaded, rebuilt whole on every run that changes silver. */
+import { defineModel } from '../model';
+
+export const userSummary = defineModel({
+  name: 'user_summary',
+  kind: 'period',
+  grain: 'one row per user (keyed pseudonym)',
+  description:
+    'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is a 60-bit prefix of HMAC-SHA-256(user_id); user_pseudonym the full hex.',
+  sql: `
+WITH sessions AS (SELECT * FROM g_sessions),
+period AS (SELECT max(session_end_at)::DATE AS last_date FROM sessions),
+users AS (
+  SELECT
+    user_key,
+    any_value(user_pseudonym) AS user_pseudonym,
+    min(session_start_date) AS first_seen_date,
+    max(session_end_at)::DATE AS last_seen_date,
+    count(DISTINCT session_start_date) AS active_days,
+    count(*) AS sessions,
+    sum(views)::BIGINT AS views, sum(carts)::BIGINT AS carts, sum(purchases)::BIGINT AS purchases,
+    count(*) FILTER (WHERE is_converted) AS orders,
+    sum(revenue)::DECIMAL(18, 2) AS revenue,
+    max(session_end_at) FILTER (WHERE is_converted)::DATE AS last_purchase_date
+  FROM sessions GROUP BY user_key
+),
+scored AS (
+  SELECT u.*,
+    CASE WHEN orders > 0 THEN datediff('day', last_purchase_date, p.last_date) END AS recency_days,
+    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY last_purchase_date) END AS r_score,
+    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY orders, revenue) END AS f_score,
+    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY revenue) END AS m_score
+  FROM users u CROSS JOIN period p
+),
+final AS (
+  SELECT *,
+    CASE
+      WHEN orders = 0 AND carts > 0 THEN 'Cart abandoners'
+      WHEN orders = 0 THEN 'Browsers'
+      WHEN r_score >= 4 AND f_score >= 4 THEN 'Champions'
+      WHEN f_score >= 4 THEN 'Loyal customers'
+      WHEN r_score >= 4 AND orders = 1 THEN 'New customers'
+      WHEN r_score >= 3 AND f_score >= 2 THEN 'Potential loyalists'
+      WHEN r_score <= 2 AND f_score >= 3 THEN 'At risk'
+      WHEN r_score <= 2 THEN 'Hibernating'
+      ELSE 'Need attention'
+    END AS rfm_segment,
+    CASE WHEN orders > 0 THEN 'buyer' WHEN carts > 0 THEN 'carter' ELSE 'browser' END AS behaviour_segment,
+    date_trunc('week', first_seen_date)::DATE AS cohort_week
+  FROM scored
+)
+SELECT * FROM final ORDER BY user_key`,
+});
+
+export const cohortRetention = defineModel({
+  name: 'cohort_retention',
+  kind: 'period',
+  grain: 'one row per (cohort_week, week_offset)',
+  description: 'Weekly cohorts by first activity: share of the cohort active again N weeks later.',
+  sql: `
+WITH sessions AS (SELECT * FROM g_sessions),
+firsts AS (
+  SELECT user_key, date_trunc('week', min(session_start_date))::DATE AS cohort_week FROM sessions GROUP BY user_key
+),
+activity AS (
+  SELECT DISTINCT s.user_key, f.cohort_week,
+    CAST(datediff('week', f.cohort_week, date_trunc('week', s.session_start_date)::DATE) AS INTEGER) AS week_offset
+  FROM sessions s JOIN firsts f USING (user_key)
+),
+sizes AS (SELECT cohort_week, count(*) AS cohort_users FROM firsts GROUP BY cohort_week),
+final AS (
+  SELECT a.cohort_week, a.week_offset, s.cohort_users, count(*) AS active_users,
+    round(count(*) / s.cohort_users, 6) AS retention_rate
+  FROM activity a JOIN sizes s USING (cohort_week)
+  GROUP BY a.cohort_week, a.week_offset, s.cohort_users
+)
+SELECT * FROM final ORDER BY cohort_week, week_offset`,
+});
+
+export const sessionDistribution = defineModel({
+  name: 'session_distribution',
+  kind: 'period',
+  grain: 'one row per (session_start_date, events_bucket, duration_bucket)',
+  description: 'Sessions by number of events and by duration, with conversions: the session-length distributions.',
+  sql: `
+WITH sessions AS (SELECT * FROM g_sessions),
+final AS (
+  SELECT
+    session_start_date,
+    CASE WHEN event_count = 1 THEN '1' WHEN event_count <= 3 THEN '2–3' WHEN event_count <= 5 THEN '4–5'
+         WHEN event_count <= 10 THEN '6–10' WHEN event_count <= 20 THEN '11–20' WHEN event_count <= 50 THEN '21–50'
+         WHEN event_count <= 200 THEN '51–200' ELSE '200+' END AS events_bucket,
+    CASE WHEN duration_seconds < 10 THEN '<10s' WHEN duration_seconds < 60 THEN '10s–1m' WHEN duration_seconds < 300 THEN '1–5m'
+         WHEN duration_seconds < 900 THEN '5–15m' WHEN duration_seconds < 1800 THEN '15–30m' WHEN duration_seconds < 3600 THEN '30–60m'
+         ELSE '1h+' END AS duration_bucket,
+    count(*) AS sessions,
+    count(*) FILTER (WHERE is_converted) AS converted_sessions,
+    count(*) FILTER (WHERE event_count > 200) AS bot_like_sessions,
+    sum(event_count)::BIGINT AS events
+  FROM sessions GROUP BY ALL
+)
+SELECT * FROM final ORDER BY session_start_date`,
+});
+
+export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution];

@@ -1,0 +1,191 @@
+/**
+ * SQL for silver: the cleaning rules, normalisation and deduplication of DESIGN section 2 (contract).
+ *
+ * `typedBatchSql` turns bronze rows into one row per source row with every rule evaluated: typed,
+ * normalised columns plus `reasons` (all failing rule codes, in the contract's order, so reasons[1] is
+ * the primary reason). Valid rows go on to deduplication; the rest to silver.quarantine.
+ *
+ * Grain of silver.events: one row per distinct event (equal on all nine normalised source columns).
+ */
+
+/**
+ * Trimmed field. The common case (no surrounding whitespace) costs one comparison; only padded
+ * values pay for trimming spaces, tabs and line breaks.
+ */
+const trimmed = (column: string) =>
+  `CASE WHEN ${column} IS NULL THEN '' WHEN ${column}[1] IN (' ', '\t', '\r', '\n') OR ${column}[-1] IN (' ', '\t', '\r', '\n') THEN trim(${column}, E' \\t\\r\\n') ELSE ${column} END`;
+
+const SOURCE_COLUMNS = ['event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session'];
+
+/**
+ * Format checks are anchored regular expressions (RE2, fast in DuckDB): a cast alone would accept
+ * `1e3`, `1_000` or `+5`, which the contract does not. Decimals are cast straight to DECIMAL(12,2),
+ * which rounds half away from zero to cents (a wider intermediate decimal is 100× slower).
+ */
+const isInteger = (x: string) => `regexp_full_match(${x}, '[0-9]+')`;
+const isDecimal = (x: string) => `regexp_full_match(${x}, '[0-9]+(\\.[0-9]+)?')`;
+const isPlainTime = (x: string) => `regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?')`;
+/** ISO-8601 with `T` and a zone (`Z` or an offset), converted to UTC. */
+const ISO_TIME = `'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)'`;
+
+export const REASON_CODES = [
+  'invalid_event_time',
+  'invalid_event_type',
+  'invalid_product_id',
+  'invalid_user_id',
+  'invalid_price',
+  'missing_session',
+  'invalid_category_id',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const EVENT_TYPES = ['view', 'cart', 'remove_from_cart', 'purchase'] as const;
+
+/**
+ * Typed batch from a bronze relation `source` (a table expression with bronze.events columns).
+ * Output columns: the nine typed columns, `reasons`, lineage (`_source_file`, `_source_line`,
+ * `_batch_id`) and the nine source texts (kept for quarantine).
+ */
+export function typedBatchSql(source: string): string {
+  return `
+WITH trimmed AS (
+  SELECT
+    _source_file, _source_line, _batch_id,
+    event_time AS src_event_time, event_type AS src_event_type, product_id AS src_product_id,
+    category_id AS src_category_id, category_code AS src_category_code, brand AS src_brand,
+    price AS src_price, user_id AS src_user_id, user_session AS src_user_session,
+    ${trimmed('event_time')} AS t_time,
+    lower(${trimmed('event_type')}) AS t_type,
+    ${trimmed('product_id')} AS t_product,
+    ${trimmed('category_id')} AS t_category_id,
+    lower(${trimmed('category_code')}) AS t_code,
+    lower(${trimmed('brand')}) AS t_brand,
+    ${trimmed('price')} AS t_price,
+    ${trimmed('user_id')} AS t_user,
+    ${trimmed('user_session')} AS t_session
+  FROM ${source}
+),
+typed AS (
+  SELECT *,
+    CASE
+      WHEN ${isPlainTime('t_time')} THEN try_strptime(t_time[1:19], '%Y-%m-%d %H:%M:%S')
+      WHEN regexp_full_match(t_time, ${ISO_TIME}) THEN timezone('UTC', try_cast(t_time AS TIMESTAMPTZ))
+    END AS event_time,
+    CASE WHEN t_type IN ('view', 'cart', 'remove_from_cart', 'purchase') THEN t_type END AS event_type,
+    CASE WHEN ${isInteger('t_product')} THEN try_cast(t_product AS BIGINT) END AS product_id,
+    CASE WHEN ${isInteger('t_category_id')} THEN try_cast(t_category_id AS BIGINT) END AS category_id,
+    CASE WHEN ${isDecimal('t_price')} THEN try_cast(t_price AS DECIMAL(12, 2)) END AS price,
+    CASE WHEN ${isInteger('t_user')} THEN try_cast(t_user AS BIGINT) END AS user_id,
+    nullif(t_code, '') AS category_code,
+    nullif(t_brand, '') AS brand,
+    nullif(t_session, '') AS user_session
+  FROM trimmed
+),
+flagged AS (
+  SELECT *,
+    event_time IS NULL OR event_type IS NULL OR product_id IS NULL OR product_id <= 0 OR user_id IS NULL OR user_id <= 0
+      OR price IS NULL OR user_session IS NULL OR (t_category_id <> '' AND (category_id IS NULL OR category_id <= 0)) AS is_invalid
+  FROM typed
+),
+checked AS (
+  SELECT *,
+    CASE WHEN NOT is_invalid THEN []::VARCHAR[] ELSE list_filter([
+      CASE WHEN event_time IS NULL THEN 'invalid_event_time' END,
+      CASE WHEN event_type IS NULL THEN 'invalid_event_type' END,
+      CASE WHEN product_id IS NULL OR product_id <= 0 THEN 'invalid_product_id' END,
+      CASE WHEN user_id IS NULL OR user_id <= 0 THEN 'invalid_user_id' END,
+      CASE WHEN price IS NULL THEN 'invalid_price' END,
+      CASE WHEN user_session IS NULL THEN 'missing_session' END,
+      CASE WHEN t_category_id <> '' AND (category_id IS NULL OR category_id <= 0) THEN 'invalid_category_id' END
+    ], r -> r IS NOT NULL) END AS reasons
+  FROM flagged
+)
+SELECT
+  event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session,
+  reasons, _source_file, _source_line, _batch_id,
+  -- Source texts are only needed for quarantined rows; dropping them for valid rows saves memory.
+  ${SOURCE_COLUMNS.map((c) => `CASE WHEN is_invalid THEN src_${c} END AS src_${c}`).join(',\n  ')}
+FROM checked`;
+}
+
+/**
+ * Rows of `batch` (typed, valid only) that are the first occurrence of their event, within the batch
+ * and against `existing` (silver.events rows of the same event_dates; an exact duplicate always has
+ * the same event_time, hence the same date). The first occurrence is the lowest (_source_file,
+ * _source_line). Cheap path: rows whose 64-bit hash is unique in the batch are unique events; only
+ * hash-collision candidates are compared on all nine columns.
+ */
+export function dedupSql(batch: string, existing: string | undefined): string {
+  const key = 'event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session';
+  const equal = key
+    .split(', ')
+    .map((column) => `e.${column} IS NOT DISTINCT FROM b.${column}`)
+    .join(' AND ');
+  return `
+WITH hashed AS (
+  SELECT *, hash(${key}) AS _h FROM ${batch}
+),
+repeated AS (
+  SELECT _h FROM hashed GROUP BY _h HAVING count(*) > 1
+),
+candidates AS (
+  SELECT * FROM hashed WHERE _h IN (SELECT _h FROM repeated)
+),
+firsts AS (
+  SELECT * EXCLUDE (_h) FROM hashed WHERE _h NOT IN (SELECT _h FROM repeated)
+  UNION ALL
+  SELECT * EXCLUDE (_h, _occurrence) FROM (
+    SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY _source_file, _source_line) AS _occurrence
+    FROM candidates
+  ) WHERE _occurrence = 1
+)
+SELECT * FROM firsts b${
+    existing
+      ? `
+WHERE NOT EXISTS (SELECT 1 FROM ${existing} e WHERE ${equal})`
+      : ''
+  }`;
+}
+
+/** silver.events columns from a deduplicated valid batch (adds derived columns). */
+export function silverEventsSql(deduped: string): string {
+  return `
+SELECT
+  -- TIMESTAMPTZ is Delta's \`timestamp\` (a UTC instant); a naive TIMESTAMP would be timestamp_ntz.
+  CAST(event_time AS TIMESTAMPTZ) AS event_time,
+  event_type,
+  product_id,
+  category_id,
+  category_code,
+  CASE WHEN category_code IS NULL THEN 'unknown' ELSE split_part(category_code, '.', 1) END AS category_l1,
+  nullif(split_part(category_code, '.', 2), '') AS category_l2,
+  nullif(split_part(category_code, '.', 3), '') AS category_l3,
+  brand,
+  price,
+  user_id,
+  user_session,
+  _source_file,
+  _source_line,
+  _batch_id,
+  CAST(event_time AS DATE) AS event_date
+FROM ${deduped}
+ORDER BY event_date, user_session, event_time`;
+}
+
+/**
+ * silver.quarantine rows: every row that failed a rule, with its source text as it arrived, all
+ * reasons (reasons[1] is the primary one) and lineage. Grain: one row per failing bronze row.
+ */
+export function quarantineSql(batch: string): string {
+  return `
+SELECT
+  ${SOURCE_COLUMNS.map((c) => `src_${c} AS ${c}`).join(', ')},
+  reasons,
+  reasons[1] AS primary_reason,
+  _source_file, _source_line, _batch_id,
+  $run_id::VARCHAR AS _run_id,
+  $quarantined_at::TIMESTAMPTZ AS _quarantined_at
+FROM ${batch}
+WHERE len(reasons) > 0
+ORDER BY _source_file, _source_line`;
+}
