@@ -129,17 +129,18 @@ export async function stageFile(file: LandingFile, stagingDir: string, pieceByte
         }
         candidates = candidates.filter((byte) => !chunk.includes(byte));
         if (!split) return;
-        if (current && current.bytes + chunk.length > pieceBytes) {
-          // Cut after the first newline past the piece budget so no line straddles two pieces.
-          const cut = chunk.indexOf(10, Math.max(0, pieceBytes - current.bytes));
-          if (cut !== -1) {
-            const head = chunk.subarray(0, cut + 1);
-            countLines(head);
-            await writePiece(head);
-            await closePiece();
-            chunk = chunk.subarray(cut + 1);
-            if (chunk.length === 0) return;
-          }
+        // Open the piece before counting this chunk's lines: its first line is the next one.
+        if (!current) openPiece();
+        // Cut after the first newline past the piece budget so no line straddles two pieces.
+        while (current && current.bytes + chunk.length > pieceBytes) {
+          const cut = chunk.indexOf(10, Math.max(0, pieceBytes - current.bytes - 1));
+          if (cut === -1 || cut === chunk.length - 1) break;
+          const head = chunk.subarray(0, cut + 1);
+          countLines(head);
+          await writePiece(head);
+          await closePiece();
+          chunk = chunk.subarray(cut + 1);
+          openPiece();
         }
         countLines(chunk);
         await writePiece(chunk);

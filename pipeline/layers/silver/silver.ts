@@ -111,12 +111,14 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     }
 
     await conn.run('CREATE OR REPLACE TEMP VIEW silver_valid AS SELECT * EXCLUDE (reasons) FROM silver_typed WHERE len(reasons) = 0');
-    const dates = await queryRows<{ d: string }>(conn, 'SELECT DISTINCT strftime(CAST(event_time AS DATE), \'%Y-%m-%d\') AS d FROM silver_valid ORDER BY 1');
-    result.touchedDates = dates.map((r) => r.d);
-    const existing = !options.fullRefresh && events && events.files.length > 0 ? existingPartitions(events, result.touchedDates) : undefined;
+    const candidateDates = await queryRows<{ d: string }>(conn, 'SELECT DISTINCT strftime(CAST(event_time AS DATE), \'%Y-%m-%d\') AS d FROM silver_valid ORDER BY 1');
+    const existing = !options.fullRefresh && events && events.files.length > 0 ? existingPartitions(events, candidateDates.map((r) => r.d)) : undefined;
     await conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS ${dedupSql('silver_valid', existing)}`);
     const [{ n: unique }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM silver_new');
     result.duplicatesRemoved = result.rowsIn - result.quarantined - unique;
+    // Only dates that actually received events need their gold partitions rebuilt.
+    const dates = await queryRows<{ d: string }>(conn, "SELECT DISTINCT strftime(CAST(event_time AS DATE), '%Y-%m-%d') AS d FROM silver_new ORDER BY 1");
+    result.touchedDates = dates.map((r) => r.d);
     const [nulls] = await queryRows<Record<string, number>>(
       conn,
       `SELECT ${NULLABLE_COLUMNS.map((c) => `count(*) FILTER (WHERE ${c} IS NULL) AS ${c}`).join(', ')} FROM silver_new`,
