@@ -1,6 +1,8 @@
 /** Every CLI command, in the order `clicklake --help` lists them. */
 import type { Command } from '../cli/command';
+import { qualityCommand } from './quality';
 import { runCommand } from './run';
+import { watchCommand } from './watch';
 import { tableHistoryCommand } from './table-history';
 import { tableListCommand } from './table-list';
 import { tableOptimizeCommand } from './table-optimize';
@@ -10,6 +12,8 @@ import { tableVacuumCommand } from './table-vacuum';
 
 export const commands: Command<never>[] = [
   runCommand,
+  watchCommand,
+  qualityCommand,
   tableListCommand,
   tableShowCommand,
   tableHistoryCommand,
