@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `clicklake --help` lists them. */
 import type { Command } from '../cli/command';
+import { benchCommand } from './bench';
 import { qualityCommand } from './quality';
 import { runCommand } from './run';
 import { watchCommand } from './watch';
@@ -14,6 +15,7 @@ export const commands: Command<never>[] = [
   runCommand,
   watchCommand,
   qualityCommand,
+  benchCommand,
   tableListCommand,
   tableShowCommand,
   tableHistoryCommand,

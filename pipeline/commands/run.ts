@@ -39,7 +39,7 @@ export const runCommand = defineCommand<{ landing?: string; lake?: string; 'full
         }
       },
     });
-    if (values.json) out.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (values.json) out.write(`${JSON.stringify({ ...summary, maxRssBytes: process.resourceUsage().maxRSS * 1024 }, null, 2)}\n`);
     else out.write(formatSummary(summary));
   },
 });

@@ -1,0 +1,113 @@
+/**
+ * Pipeline benchmark (issue 4): generate N events (cached by size and seed), time a bare DuckDB
+ * CSV → Parquet conversion of the same files (the baseline), then the full raw → gold pipeline on a
+ * fresh lake, then an incremental one-day append. Each step runs in its own process so its peak RSS
+ * is its own. Ratios are taken within one run: the machine is shared and noisy.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunSummary } from '../run';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const CLI = ['--import', 'tsx', path.join(REPO, 'pipeline/cli.ts')];
+
+export interface PipelineBenchResult {
+  events: number;
+  landingBytes: number;
+  baseline: { ms: number; rows: number; maxRssBytes: number };
+  pipeline: { ms: number; maxRssBytes: number; stages: Record<string, number>; eventsPerSecond: number; ratioToBaseline: number };
+  incremental: { ms: number; events: number; stages: Record<string, number> };
+  reconciled: boolean;
+}
+
+interface ChildRun {
+  stdout: string;
+  maxRssBytes: number;
+  ms: number;
+}
+
+/** Runs node with the CLI under /usr/bin/time to learn its peak resident memory. */
+function runNode(args: string[], env: Record<string, string> = {}): ChildRun {
+  const started = performance.now();
+  const timeFile = path.join(os.tmpdir(), `clicklake-time-${process.pid}-${Date.now()}`);
+  const stdout = execFileSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ms = performance.now() - started;
+  const kib = Number(execFileSync('tail', ['-n', '1', timeFile], { encoding: 'utf8' }).trim());
+  rmSync(timeFile, { force: true });
+  return { stdout, maxRssBytes: kib * 1024, ms };
+}
+
+export interface PipelineBenchOptions {
+  events: number;
+  root?: string;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export async function runPipelineBench({ events, root = path.join(REPO, '.tmp/bench'), seed = 42, log = () => undefined }: PipelineBenchOptions): Promise<PipelineBenchResult> {
+  const landingDir = path.join(root, `landing-e${events}-s${seed}`);
+  const lakeDir = path.join(root, 'lake');
+  const marker = path.join(landingDir, '.complete');
+  if (!existsSync(marker)) {
+    log(`bench: generating ${events.toLocaleString('en-US')} events into ${landingDir}`);
+    rmSync(landingDir, { recursive: true, force: true });
+    mkdirSync(landingDir, { recursive: true });
+    execFileSync(process.execPath, [...CLI, 'generate', '--events', String(events), '--seed', String(seed), '--dirty-rate', '0.001', '--out', landingDir], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    writeFileSync(marker, '');
+  }
+  const files = readdirSync(landingDir)
+    .filter((f) => /\.csv(\.gz)?$/.test(f))
+    .sort()
+    .map((f) => path.join(landingDir, f));
+  const landingBytes = files.reduce((sum, f) => sum + Number(execFileSync('stat', ['-c', '%s', f], { encoding: 'utf8' })), 0);
+
+  log('bench: baseline (DuckDB CSV → Parquet of the same files)');
+  const baselineRun = runNode(['--import', 'tsx', path.join(REPO, 'pipeline/bench/baseline.ts'), path.join(root, 'baseline.parquet'), ...files]);
+  const baseline = JSON.parse(baselineRun.stdout.trim().split('\n').pop()!) as { ms: number; rows: number };
+
+  log('bench: full pipeline run (landing → gold) on a fresh lake');
+  rmSync(lakeDir, { recursive: true, force: true });
+  const full = runNode([...CLI, 'run', '--json', '--landing', landingDir, '--lake', lakeDir]);
+  const summary = JSON.parse(full.stdout) as RunSummary;
+
+  log('bench: incremental one-day append');
+  const extraDir = path.join(root, `extra-e${events}`);
+  rmSync(extraDir, { recursive: true, force: true });
+  const dayEvents = Math.max(1000, Math.round(events / 31));
+  execFileSync(process.execPath, [...CLI, 'generate', '--events', String(dayEvents), '--start', '2019-11-01', '--days', '1', '--seed', String(seed + 1), '--dirty-rate', '0.001', '--out', extraDir], {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const incrementalLanding = path.join(root, 'landing-incremental');
+  rmSync(incrementalLanding, { recursive: true, force: true });
+  mkdirSync(incrementalLanding);
+  // Same files as the full run (already ingested, recognised by fingerprint) plus one new day.
+  for (const f of files) execFileSync('ln', ['-s', f, path.join(incrementalLanding, path.basename(f))]);
+  for (const f of readdirSync(extraDir).filter((name) => /\.csv$/.test(name))) execFileSync('cp', [path.join(extraDir, f), path.join(incrementalLanding, `new-${f}`)]);
+  const incremental = runNode([...CLI, 'run', '--json', '--landing', incrementalLanding, '--lake', lakeDir]);
+  const incSummary = JSON.parse(incremental.stdout) as RunSummary;
+
+  const stages = (s: RunSummary) => Object.fromEntries(s.stages.map((st) => [st.stage, st.durationMs]));
+  return {
+    events,
+    landingBytes,
+    baseline: { ms: baseline.ms, rows: baseline.rows, maxRssBytes: baselineRun.maxRssBytes },
+    pipeline: {
+      ms: summary.durationMs,
+      maxRssBytes: full.maxRssBytes,
+      stages: stages(summary),
+      eventsPerSecond: Math.round(events / (summary.durationMs / 1000)),
+      ratioToBaseline: summary.durationMs / baseline.ms,
+    },
+    incremental: { ms: incSummary.durationMs, events: incSummary.bronze.rows, stages: stages(incSummary) },
+    reconciled: summary.reconciliation.balanced && incSummary.reconciliation.balanced,
+  };
+}
