@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `clicklake --help` lists them. */
 import type { Command } from '../cli/command';
+import { generateCommand } from './generate';
 import { benchCommand } from './bench';
 import { qualityCommand } from './quality';
 import { runCommand } from './run';
@@ -12,6 +13,7 @@ import { tableShowCommand } from './table-show';
 import { tableVacuumCommand } from './table-vacuum';
 
 export const commands: Command<never>[] = [
+  generateCommand,
   runCommand,
   watchCommand,
   qualityCommand,

@@ -1,0 +1,152 @@
+/**
+ * One day's lines: the day's own sessions plus the events that spill past midnight from sessions that
+ * started the day before (regenerated from their seeds), in time order, with faults applied.
+ *
+ * Every decision about a line (is it a fault, which kind, is it a copy) is a hash of its session seed
+ * and its position in the session, so the worker writing day d can tell exactly how a line of day d−1
+ * was written, which is what lets it re-deliver clean lines of the previous file (cross-file duplicates).
+ */
+import type { Day } from './calendar';
+import type { ChunkWriter} from './csv-writer';
+import { MAX_LINE, RowFormatter, dateBytes } from './csv-writer';
+import { KIND_INDEX, NATURAL_KINDS, pickMutation, ALL_KINDS, type FaultKind } from './faults';
+import { MAX_SPAN, type Model } from './model';
+import { COPY_INJECTED, COPY_NATURAL, EventTable, SessionTable, generateSession, planDay } from './sessions';
+import { Rng, hashFloat, mix } from './prng';
+
+const SALT_FAULT = 0xfa017;
+const SALT_KIND = 0x6b1d;
+const SALT_VARIANT = 0x7a41;
+const MISSING_SESSION = NATURAL_KINDS[1];
+
+export interface DayStats {
+  date: string;
+  lines: number;
+  bytes: number;
+  /** Count per kind, indexed like ALL_KINDS. */
+  kinds: number[];
+}
+
+export type Progress = (lines: number) => void;
+
+/** Generates the day's events (sessions of the day and spill-over from the day before). */
+export function dayEvents(model: Model, day: Day): { events: EventTable; sessions: SessionTable } {
+  const events = new EventTable();
+  const sessions = new SessionTable();
+  events.reserve(Math.ceil(day.budget * 1.08) + 1024);
+  if (day.index > 0) {
+    const previous = model.calendar[day.index - 1];
+    const plan = planDay(model, previous);
+    const context = { daySeed: previous.seed, isLastDay: false, timeOffset: -86_400 };
+    for (let i = 0; i < plan.count; i++) {
+      if (plan.start[i] >= 86_400 - MAX_SPAN) generateSession(model, plan, i, context, sessions, events);
+    }
+  }
+  const plan = planDay(model, day);
+  const context = { daySeed: day.seed, isLastDay: day.index === model.calendar.length - 1, timeOffset: 0 };
+  for (let i = 0; i < plan.count; i++) generateSession(model, plan, i, context, sessions, events);
+  return { events, sessions };
+}
+
+/** The fault applied to a line, or undefined for a clean line. Copies and their originals are never faulted. */
+export function faultOf(model: Model, seed: number, ordinal: number, flags: number): FaultKind | undefined {
+  if (flags !== 0) return undefined;
+  const u = hashFloat(seed, ordinal, SALT_FAULT);
+  const rate = model.faultRates.mutation;
+  if (u < rate) return pickMutation(hashFloat(seed, ordinal, SALT_KIND));
+  if (u < rate + model.behaviour.naturalMissingSession) return MISSING_SESSION;
+  return undefined;
+}
+
+/** Indices of the lines of this day's file, in time order (counting sort on the second). */
+function timeOrder(events: EventTable): Uint32Array {
+  const bucket = new Uint32Array(86_401);
+  let n = 0;
+  for (let e = 0; e < events.count; e++) {
+    const t = events.time[e];
+    if (t >= 0 && t < 86_400) {
+      bucket[t + 1]++;
+      n++;
+    }
+  }
+  for (let t = 0; t < 86_400; t++) bucket[t + 1] += bucket[t];
+  const order = new Uint32Array(n);
+  for (let e = 0; e < events.count; e++) {
+    const t = events.time[e];
+    if (t >= 0 && t < 86_400) order[bucket[t]++] = e;
+  }
+  return order;
+}
+
+/** Clean lines of the previous day known to this worker, picked for re-delivery, in time order. */
+function redeliveries(model: Model, day: Day, events: EventTable, sessions: SessionTable): number[] {
+  if (day.redelivered === 0) return [];
+  const candidates: number[] = [];
+  for (let e = 0; e < events.count; e++) {
+    if (events.time[e] < 0 && !faultOf(model, sessions.seed[events.session[e]], events.ordinal[e], events.flags[e])) candidates.push(e);
+  }
+  const rng = new Rng(mix(day.seed, 0x4ede11));
+  for (let k = candidates.length - 1; k > 0; k--) {
+    const j = rng.below(k + 1);
+    [candidates[k], candidates[j]] = [candidates[j], candidates[k]];
+  }
+  return candidates.slice(0, day.redelivered).sort((a, b) => events.time[a] - events.time[b] || a - b);
+}
+
+export async function writeDay(model: Model, day: Day, writer: ChunkWriter, header: string | undefined, progress: Progress): Promise<DayStats> {
+  const { events, sessions } = dayEvents(model, day);
+  const formatter = new RowFormatter(model.catalog);
+  const kinds = new Array<number>(ALL_KINDS.length).fill(0);
+  const today = dateBytes(day.date);
+  const yesterday = dateBytes(model.calendar[Math.max(0, day.index - 1)].date);
+  const scratch = new Uint8Array(MAX_LINE);
+  const bytesBefore = writer.bytes + writer.pos;
+  if (header) writer.writeText(header);
+  let lines = 0;
+
+  const emit = (e: number, fromYesterday: boolean): void => {
+    const s = events.session[e];
+    const ordinal = events.ordinal[e];
+    const user = ordinal >= sessions.switchAt[s] ? sessions.altUserId[s] : sessions.userId[s];
+    const second = fromYesterday ? events.time[e] + 86_400 : events.time[e];
+    const dayIndex = fromYesterday ? day.index - 1 : day.index;
+    const date = fromYesterday ? yesterday : today;
+    const fault = fromYesterday ? undefined : faultOf(model, sessions.seed[s], ordinal, events.flags[e]);
+    const type = events.type[e];
+    const product = events.product[e];
+    if (!fault?.mutate) {
+      writer.pos = formatter.write(writer.buffer, writer.pos, date, second, dayIndex, type, product, user, sessions.uuid, s * 36);
+      const flags = events.flags[e];
+      if (flags & COPY_NATURAL) kinds[NATURAL_DUPLICATE]++;
+      else if (flags & COPY_INJECTED) kinds[IN_FILE_DUPLICATE]++;
+      else if (fromYesterday) kinds[CROSS_FILE_DUPLICATE]++;
+    } else {
+      const end = formatter.write(scratch, 0, date, second, dayIndex, type, product, user, sessions.uuid, s * 36);
+      const fields = Buffer.from(scratch.buffer, 0, end - 1).toString('latin1').split(',');
+      writer.writeText(`${fault.mutate(fields, hashFloat(sessions.seed[s], ordinal, SALT_VARIANT), day.epoch + second)}\n`);
+      kinds[KIND_INDEX.get(fault.kind) as number]++;
+    }
+    lines++;
+  };
+
+  const flushIfFull = async () => {
+    if (!writer.full()) return;
+    await writer.flush();
+    progress(lines);
+  };
+  for (const e of redeliveries(model, day, events, sessions)) {
+    await flushIfFull();
+    emit(e, true);
+  }
+  const order = timeOrder(events);
+  for (let k = 0; k < order.length; k++) {
+    // Only await when the buffer is full: an await per line would cost more than writing the line.
+    if (writer.full()) await flushIfFull();
+    emit(order[k], false);
+  }
+  return { date: day.date, lines, bytes: writer.bytes + writer.pos - bytesBefore, kinds };
+}
+
+const NATURAL_DUPLICATE = KIND_INDEX.get('natural_duplicate') as number;
+const IN_FILE_DUPLICATE = KIND_INDEX.get('duplicate_in_file') as number;
+const CROSS_FILE_DUPLICATE = KIND_INDEX.get('duplicate_cross_file') as number;
