@@ -1,0 +1,93 @@
+/**
+ * The API's DuckDB: one in-memory instance per process and a small pool of connections (one query
+ * per connection at a time; several connections run queries in parallel). Rows come back as plain
+ * objects with BIGINT/HUGEINT as numbers and DECIMAL as numbers (sums of cents stay far below 2^53).
+ */
+import os from 'node:os';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type Params = Record<string, DuckDBValue>;
+
+export interface DatabaseOptions {
+  memoryLimit: string;
+  threads?: number;
+  connections: number;
+}
+
+export class Database {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: Array<(conn: DuckDBConnection) => void> = [];
+  private closed = false;
+
+  private constructor(readonly instance: DuckDBInstance) {}
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: options.memoryLimit,
+      threads: String(options.threads ?? os.availableParallelism()),
+      preserve_insertion_order: 'false',
+    });
+    const db = new Database(instance);
+    for (let i = 0; i < options.connections; i++) db.idle.push(await instance.connect());
+    // TimeZone cannot be passed at creation; every TIMESTAMPTZ is read and shown in UTC.
+    await db.run("SET GLOBAL TimeZone = 'UTC'");
+    // Gold files are immutable (Delta never rewrites a data file), so their footers can be cached;
+    // the setting exists only once the parquet extension is loaded, hence not at creation.
+    await db.run('SET GLOBAL parquet_metadata_cache = true');
+    return db;
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    const conn = this.idle.pop();
+    if (conn) return Promise.resolve(conn);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(conn: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(conn);
+    else this.idle.push(conn);
+  }
+
+  async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.acquire();
+    try {
+      return await work(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.withConnection(async (conn) => {
+      await conn.run(sql, params);
+    });
+  }
+
+  async rows<T>(sql: string, params?: Params): Promise<T[]> {
+    return this.withConnection(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS().map((row) => normalizeRow(row) as T);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const conn of this.idle.splice(0)) conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function normalizeRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = normalizeValue(value);
+  return out;
+}
+
+function normalizeValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(normalizeValue);
+  return value;
+}

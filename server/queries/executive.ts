@@ -1,0 +1,187 @@
+/**
+ * Executive page queries. Every section 3 metric comes from gold.session_facts (one row per event
+ * date × category × brand × session), so counts and revenue are sums and the distinct counts are
+ * exact over the whole filtered range.
+ */
+import type { Params } from '../lake/database';
+import { addDays, cents, daysBetween, hasSliceFilter, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+
+export interface Kpis {
+  views: number;
+  carts: number;
+  removals: number;
+  purchases: number;
+  revenue: number;
+  users: number;
+  buyers: number;
+  sessions: number;
+  orders: number;
+  conversionRate: number | null;
+  aov: number | null;
+  cartAbandonmentRate: number | null;
+  revenuePerUser: number | null;
+}
+
+export interface KpisResult {
+  current: Kpis;
+  /** The same number of days immediately before `from`; null when that period is not fully inside the data. */
+  previous: Kpis | null;
+  range: { from: string; to: string; days: number };
+  previousRange: { from: string; to: string } | null;
+}
+
+interface KpiRow {
+  views: number | null;
+  carts: number | null;
+  removals: number | null;
+  purchases: number | null;
+  revenue: number | null;
+  users: number;
+  buyers: number;
+  sessions: number;
+  orders: number;
+  cart_sessions: number;
+  abandoned_sessions: number;
+}
+
+export async function kpisFor(scope: QueryScope, filters: ResolvedFilters): Promise<Kpis> {
+  const params: Params = {};
+  const sql = `
+WITH facts AS (
+  SELECT session_key, user_key, views, carts, removals, purchases, revenue
+  FROM ${view(scope, 'session_facts')} ${whereFilters(filters, params)}
+),
+sessions AS (
+  SELECT session_key, sum(carts) AS carts, sum(purchases) AS purchases FROM facts GROUP BY session_key
+),
+totals AS (
+  SELECT sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
+    CAST(sum(revenue) AS DOUBLE) AS revenue,
+    count(DISTINCT user_key) AS users,
+    count(DISTINCT user_key) FILTER (WHERE purchases > 0) AS buyers
+  FROM facts
+),
+session_totals AS (
+  SELECT count(*) AS sessions, count(*) FILTER (WHERE purchases > 0) AS orders,
+    count(*) FILTER (WHERE carts > 0) AS cart_sessions,
+    count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS abandoned_sessions
+  FROM sessions
+)
+SELECT * FROM totals, session_totals`;
+  const [row] = await scope.db.rows<KpiRow>(sql, params);
+  return toKpis(row);
+}
+
+export function toKpis(row: KpiRow): Kpis {
+  const revenue = cents(row.revenue);
+  return {
+    views: row.views ?? 0,
+    carts: row.carts ?? 0,
+    removals: row.removals ?? 0,
+    purchases: row.purchases ?? 0,
+    revenue,
+    users: row.users,
+    buyers: row.buyers,
+    sessions: row.sessions,
+    orders: row.orders,
+    conversionRate: ratio(row.orders, row.sessions),
+    aov: row.orders ? round(revenue / row.orders, 2) : null,
+    cartAbandonmentRate: ratio(row.abandoned_sessions, row.cart_sessions),
+    revenuePerUser: row.users ? round(revenue / row.users, 2) : null,
+  };
+}
+
+export function previousRange(scope: QueryScope): { from: string; to: string } | null {
+  const { from, to } = scope.filters;
+  const days = daysBetween(from, to);
+  const prev = { from: addDays(from, -days), to: addDays(from, -1) };
+  return prev.from < scope.meta.minDate ? null : prev;
+}
+
+export async function kpis(scope: QueryScope): Promise<KpisResult> {
+  const prev = previousRange(scope);
+  const [current, previous] = await Promise.all([kpisFor(scope, scope.filters), prev ? kpisFor(scope, { ...scope.filters, ...prev }) : Promise.resolve(null)]);
+  return {
+    current,
+    previous,
+    range: { from: scope.filters.from, to: scope.filters.to, days: daysBetween(scope.filters.from, scope.filters.to) },
+    previousRange: prev,
+  };
+}
+
+export interface DailyPoint {
+  date: string;
+  views: number;
+  carts: number;
+  purchases: number;
+  revenue: number;
+  users: number;
+  sessions: number;
+  orders: number;
+  conversionRate: number | null;
+}
+
+/** One row per day in range (distinct counts exact within each day). */
+export async function daily(scope: QueryScope): Promise<DailyPoint[]> {
+  const params: Params = {};
+  const sql = hasSliceFilter(scope.filters)
+    ? `
+WITH facts AS (
+  SELECT event_date, session_key, user_key, views, carts, purchases, revenue
+  FROM ${view(scope, 'session_facts')} ${whereFilters(scope.filters, params)}
+),
+final AS (
+  SELECT event_date, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue,
+    count(DISTINCT user_key) AS users, count(DISTINCT session_key) AS sessions,
+    count(DISTINCT session_key) FILTER (WHERE purchases > 0) AS orders
+  FROM facts GROUP BY event_date
+)
+SELECT CAST(event_date AS VARCHAR) AS date, * EXCLUDE (event_date) FROM final ORDER BY date`
+    : `
+SELECT CAST(event_date AS VARCHAR) AS date, views, carts, purchases, CAST(revenue AS DOUBLE) AS revenue, users, sessions, orders
+FROM ${view(scope, 'daily_kpis')} ${whereFilters(scope.filters, params, { date: 'event_date' })} ORDER BY date`;
+  const rows = await scope.db.rows<Omit<DailyPoint, 'conversionRate'>>(sql, params);
+  return rows.map((r) => ({ ...r, revenue: cents(r.revenue), conversionRate: ratio(r.orders, r.sessions) }));
+}
+
+export interface BreakdownRow {
+  name: string;
+  revenue: number;
+  purchases: number;
+  share: number | null;
+}
+
+export interface Breakdown {
+  totalRevenue: number;
+  byCategory: BreakdownRow[];
+  /** Top brands by revenue; the rest summed as `(other)`. */
+  byBrand: BreakdownRow[];
+}
+
+export async function breakdown(scope: QueryScope<{ limit?: number }>): Promise<Breakdown> {
+  const limit = scope.input.limit ?? 10;
+  const params: Params = {};
+  const where = whereFilters(scope.filters, params);
+  const [byCategory, byBrand] = await Promise.all([
+    scope.db.rows<{ name: string; revenue: number; purchases: number }>(
+      `SELECT category_l1 AS name, CAST(sum(revenue) AS DOUBLE) AS revenue, sum(purchases) AS purchases
+       FROM ${view(scope, 'category_daily')} ${where} GROUP BY category_l1 ORDER BY revenue DESC, name`,
+      params,
+    ),
+    scope.db.rows<{ name: string; revenue: number; purchases: number }>(
+      `SELECT brand AS name, CAST(sum(revenue) AS DOUBLE) AS revenue, sum(purchases) AS purchases
+       FROM ${view(scope, 'category_daily')} ${where} GROUP BY brand ORDER BY revenue DESC, name`,
+      params,
+    ),
+  ]);
+  const total = cents(byCategory.reduce((s, r) => s + r.revenue, 0));
+  const shaped = (rows: typeof byCategory) => rows.map((r) => ({ name: r.name, revenue: cents(r.revenue), purchases: r.purchases, share: ratio(r.revenue, total, 4) }));
+  const brands = shaped(byBrand);
+  const top = brands.slice(0, limit);
+  const rest = brands.slice(limit);
+  if (rest.length) {
+    const revenue = cents(rest.reduce((s, r) => s + r.revenue, 0));
+    top.push({ name: '(other)', revenue, purchases: rest.reduce((s, r) => s + r.purchases, 0), share: ratio(revenue, total, 4) });
+  }
+  return { totalRevenue: total, byCategory: shaped(byCategory), byBrand: top };
+}

@@ -1,0 +1,139 @@
+/**
+ * The gold API service: one per process (kept on globalThis so dev hot reload does not open a second
+ * DuckDB). It resolves the gold state a request reads (latest, or `asOf`), validates the filters
+ * against it, and answers from the result cache keyed by (procedure, normalised input, versions).
+ */
+import { TRPCError } from '@trpc/server';
+import { ResultCache } from './cache';
+import { loadServerEnv, type ServerEnv } from './env';
+import { AsOfError, GoldCatalog, type GoldState } from './lake/catalog';
+import { Database } from './lake/database';
+import { LatencyMetrics } from './metrics';
+import { loadMeta } from './queries/meta';
+import type { LakeMeta, QueryScope } from './queries/sql';
+import { badRequest, resolveFilters, type FiltersInput } from './trpc/filters';
+
+/** What one procedure call records for the request log and the latency metrics. */
+export interface Trace {
+  requestId: string;
+  cacheHit: boolean;
+  goldVersion?: number;
+  versions?: string;
+}
+
+export type ServiceOptions = Partial<ServerEnv> & { lakeDir: string; poll?: boolean };
+
+export class GoldService {
+  private readonly metas = new Map<string, Promise<LakeMeta>>();
+
+  private constructor(
+    readonly env: ServerEnv,
+    readonly db: Database,
+    readonly catalog: GoldCatalog,
+    readonly cache: ResultCache,
+    readonly metrics: LatencyMetrics,
+  ) {}
+
+  static async create(options: ServiceOptions): Promise<GoldService> {
+    const env: ServerEnv = { ...loadServerEnv({ ...process.env, CLICKLAKE_LAKE: options.lakeDir }), ...stripUndefined(options) };
+    const db = await Database.open({ memoryLimit: env.memoryLimit, threads: env.threads, connections: env.connections });
+    const catalog = new GoldCatalog(db, env.lakeDir);
+    const service = new GoldService(env, db, catalog, new ResultCache(env.cacheEntries), new LatencyMetrics());
+    catalog.onSwap = (state) => service.log({ level: 'info', msg: 'gold state swapped', goldVersion: state.goldVersion, versions: state.key });
+    await catalog.current();
+    if (options.poll !== false) catalog.startPolling(env.pollMs);
+    return service;
+  }
+
+  async state(asOf: number | undefined): Promise<GoldState> {
+    if (asOf === undefined) return this.catalog.current();
+    try {
+      return await this.catalog.atVersion(asOf);
+    } catch (error) {
+      if (error instanceof AsOfError) throw badRequest('asOf', error.message, asOf);
+      throw error;
+    }
+  }
+
+  meta(state: GoldState): Promise<LakeMeta> {
+    let meta = this.metas.get(state.key);
+    if (!meta) {
+      meta = loadMeta(this.db, state);
+      this.metas.set(state.key, meta);
+      meta.catch(() => this.metas.delete(state.key));
+      if (this.metas.size > 32) this.metas.delete(this.metas.keys().next().value!);
+    }
+    return meta;
+  }
+
+  /** Runs a filtered gold query through validation and the cache. */
+  async serve<I extends FiltersInput, R>(trace: Trace, procedure: string, input: I, run: (scope: QueryScope<I>) => Promise<R>): Promise<R> {
+    const state = await this.state(input.asOf);
+    this.catalog.hold(state);
+    try {
+      const meta = await this.meta(state);
+      const filters = resolveFilters(input, meta);
+      trace.goldVersion = state.goldVersion;
+      trace.versions = state.key;
+      const key = `${procedure}|${stableJson({ ...input, ...filters, asOf: null })}|${state.key}`;
+      const { value, hit } = await this.cache.getOrCompute(key, () => run({ db: this.db, state, meta, filters, input }));
+      trace.cacheHit = hit;
+      return value;
+    } finally {
+      this.catalog.release(state);
+    }
+  }
+
+  /** A query that reads a gold state but takes no filters (technical page). */
+  async serveState<R>(trace: Trace, procedure: string, asOf: number | undefined, run: (state: GoldState) => Promise<R>): Promise<R> {
+    const state = await this.state(asOf);
+    this.catalog.hold(state);
+    try {
+      trace.goldVersion = state.goldVersion;
+      trace.versions = state.key;
+      const { value, hit } = await this.cache.getOrCompute(`${procedure}|${state.key}`, () => run(state));
+      trace.cacheHit = hit;
+      return value;
+    } finally {
+      this.catalog.release(state);
+    }
+  }
+
+  log(fields: Record<string, unknown>): void {
+    if (this.env.log === 'json') console.log(JSON.stringify({ ts: new Date().toISOString(), ...fields }));
+  }
+
+  close(): void {
+    this.catalog.stopPolling();
+    this.db.close();
+  }
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const globalForService = globalThis as unknown as { clicklakeGoldService?: Promise<GoldService> };
+
+/** The process-wide service over CLICKLAKE_LAKE (created on first use). */
+export function getGoldService(): Promise<GoldService> {
+  if (!globalForService.clicklakeGoldService) {
+    const env = loadServerEnv();
+    const pending = GoldService.create({ lakeDir: env.lakeDir });
+    pending.catch(() => {
+      if (globalForService.clicklakeGoldService === pending) globalForService.clicklakeGoldService = undefined;
+    });
+    globalForService.clicklakeGoldService = pending;
+  }
+  return globalForService.clicklakeGoldService;
+}
+
+export function internalError(requestId: string, cause: unknown): TRPCError {
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `internal error (request ${requestId})`, cause });
+}
