@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows } from './db';
 import { scanSql } from './delta/scan';
 import { DeltaTable } from './delta/table';
+import { sessionAggregatesSql, sessionsFromAggregatesSql } from './layers/silver/entities-sql';
 import { TABLES, tableDir } from './layers/tables';
 import { runPipeline } from './run';
 
@@ -119,14 +120,24 @@ describe('incremental runs', () => {
       '2019-10-01 00:00:00 UTC,view,3900821,2053013552326770905,appliances.environment.water_heater,aqua,33.20,554748717,9333dfbd-b87a-4708-9857-6336556b0fcc',
       '2019-10-03 12:00:00 UTC,view,5100816,2053013553375346967,,xiaomi,29.60,600000001,aaaaaaaa-0000-4000-8000-000000000001',
       '2019-10-03 12:01:00 UTC,purchase,5100816,2053013553375346967,,xiaomi,29.60,600000001,aaaaaaaa-0000-4000-8000-000000000001',
+      // …and a late event of a session that started in the first file (merged into its stored row).
+      '2019-10-03 12:02:00 UTC,purchase,1005011,2053013555631882655,electronics.smartphone,samsung,900.64,530282093,50a293fb-5940-41b2-baf3-17af0e812101',
     ].join('\n');
     writeFileSync(path.join(ws.landingDir, '2019-10-03.csv'), `${next}\n`);
     const summary = await runPipeline({ ...ws, instance });
-    expect(summary.bronze.rows).toBe(3);
+    expect(summary.bronze.rows).toBe(4);
     expect(summary.silver.duplicatesRemoved).toBe(1);
-    expect(summary.silver.rowsOut).toBe(2);
+    expect(summary.silver.rowsOut).toBe(3);
     expect(summary.gold.datesRebuilt).toEqual(['2019-10-03']);
-    expect(summary.reconciliation).toMatchObject({ bronzeRows: 43, silverRows: 33, quarantined: 7, duplicatesRemoved: 3, balanced: true });
+    expect(summary.reconciliation).toMatchObject({ bronzeRows: 44, silverRows: 34, quarantined: 7, duplicatesRemoved: 3, balanced: true });
+    // Sessions updated incrementally equal sessions computed from all events at once.
+    const events = `(${scanSql(await (await DeltaTable.open(tableDir(ws.lakeDir, TABLES.silverEvents))).snapshot()).sql})`;
+    const stored = `(${scanSql(await (await DeltaTable.open(tableDir(ws.lakeDir, TABLES.silverSessions))).snapshot()).sql})`;
+    const recomputed = `(${sessionsFromAggregatesSql(`(${sessionAggregatesSql(events)})`)})`;
+    const difference = await queryRows(conn, `(SELECT * FROM ${stored} EXCEPT ALL SELECT * FROM ${recomputed}) UNION ALL (SELECT * FROM ${recomputed} EXCEPT ALL SELECT * FROM ${stored})`);
+    expect(difference).toEqual([]);
+    const [merged] = await queryRows<Record<string, unknown>>(conn, `SELECT event_count, purchases, duration_seconds FROM ${stored} WHERE user_session = '50a293fb-5940-41b2-baf3-17af0e812101'`);
+    expect(merged).toEqual({ event_count: 4, purchases: 1, duration_seconds: 2 * 86400 + 12 * 3600 + 2 * 60 - 11 });
     const daily = await rows<{ d: string }>(ws.lakeDir, 'gold/daily_kpis', "strftime(event_date, '%Y-%m-%d') AS d", 'ORDER BY 1');
     expect(daily.map((r) => r.d)).toEqual(['2019-10-01', '2019-10-02', '2019-10-03']);
   });

@@ -1,14 +1,16 @@
 /**
  * SQL models for the silver entity tables, rebuilt from silver.events.
  *
- * silver.sessions — grain: one row per user_session. A few real sessions carry more than one user id;
- * `user_id` is the user of the session's first event and `user_count` says how many there were.
- *
  * silver.products — grain: one row per product_id, with its latest attributes (category, brand, price
  * of its most recent event), when it was first and last seen, and how often its price changed.
  */
 
-export function sessionsSql(events: string): string {
+/**
+ * Per-session aggregates that merge: counts add, times take min/max, first/last values follow the
+ * times. A batch's aggregates can therefore be folded into the stored rows of the same sessions
+ * without reading the sessions' older events again.
+ */
+export function sessionAggregatesSql(events: string): string {
   return `
 WITH imports AS (
   SELECT user_session, user_id, event_time, event_type, price, category_l1 FROM ${events}
@@ -17,11 +19,10 @@ final AS (
   SELECT
     user_session,
     arg_min(user_id, event_time) AS user_id,
-    count(DISTINCT user_id) AS user_count,
+    min(user_id) AS min_user_id,
+    max(user_id) AS max_user_id,
     min(event_time) AS session_start_at,
     max(event_time) AS session_end_at,
-    CAST(epoch(max(event_time)) - epoch(min(event_time)) AS BIGINT) AS duration_seconds,
-    CAST(min(event_time) AS DATE) AS session_start_date,
     count(*) AS event_count,
     count(*) FILTER (WHERE event_type = 'view') AS views,
     count(*) FILTER (WHERE event_type = 'cart') AS carts,
@@ -29,12 +30,51 @@ final AS (
     count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
     coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
     arg_min(category_l1, event_time) AS first_category_l1,
-    arg_max(category_l1, event_time) AS last_category_l1,
-    count(*) FILTER (WHERE event_type = 'purchase') > 0 AS is_converted
+    arg_max(category_l1, event_time) AS last_category_l1
   FROM imports
   GROUP BY user_session
 )
 SELECT * FROM final`;
+}
+
+/** Folds batch aggregates `b` into stored sessions `o` (same columns; sessions missing from o pass through). */
+export function mergeSessionAggregatesSql(batch: string, old: string): string {
+  return `
+SELECT
+  b.user_session,
+  CASE WHEN o.user_session IS NULL OR b.session_start_at < o.session_start_at THEN b.user_id ELSE o.user_id END AS user_id,
+  least(b.min_user_id, o.min_user_id) AS min_user_id,
+  greatest(b.max_user_id, o.max_user_id) AS max_user_id,
+  least(b.session_start_at, o.session_start_at) AS session_start_at,
+  greatest(b.session_end_at, o.session_end_at) AS session_end_at,
+  b.event_count + coalesce(o.event_count, 0) AS event_count,
+  b.views + coalesce(o.views, 0) AS views,
+  b.carts + coalesce(o.carts, 0) AS carts,
+  b.removals + coalesce(o.removals, 0) AS removals,
+  b.purchases + coalesce(o.purchases, 0) AS purchases,
+  (b.revenue + coalesce(o.revenue, 0))::DECIMAL(18, 2) AS revenue,
+  CASE WHEN o.user_session IS NULL OR b.session_start_at < o.session_start_at THEN b.first_category_l1 ELSE o.first_category_l1 END AS first_category_l1,
+  CASE WHEN o.user_session IS NULL OR b.session_end_at >= o.session_end_at THEN b.last_category_l1 ELSE o.last_category_l1 END AS last_category_l1
+FROM ${batch} b LEFT JOIN ${old} o USING (user_session)`;
+}
+
+/**
+ * silver.sessions rows from aggregates: grain one row per user_session, partitioned by the UTC date
+ * the session started. A few real sessions carry more than one user id: \`user_id\` is the user of
+ * the first event and \`has_multiple_users\` flags them.
+ */
+export function sessionsFromAggregatesSql(aggregates: string): string {
+  return `
+SELECT
+  user_session, user_id, min_user_id <> max_user_id AS has_multiple_users,
+  session_start_at, session_end_at,
+  CAST(epoch(session_end_at) - epoch(session_start_at) AS BIGINT) AS duration_seconds,
+  CAST(session_start_at AS DATE) AS session_start_date,
+  event_count, views, carts, removals, purchases, revenue,
+  first_category_l1, last_category_l1,
+  purchases > 0 AS is_converted,
+  min_user_id, max_user_id
+FROM ${aggregates}`;
 }
 
 export function productsSql(events: string): string {

@@ -148,7 +148,7 @@ WHERE NOT EXISTS (SELECT 1 FROM ${existing} e WHERE ${equal})`
 }
 
 /** silver.events columns from a deduplicated valid batch (adds derived columns). */
-export function silverEventsSql(deduped: string): string {
+export function silverEventsSql(deduped: string, ordered = true): string {
   return `
 SELECT
   -- TIMESTAMPTZ is Delta's \`timestamp\` (a UTC instant); a naive TIMESTAMP would be timestamp_ntz.
@@ -168,8 +168,7 @@ SELECT
   _source_line,
   _batch_id,
   CAST(event_time AS DATE) AS event_date
-FROM ${deduped}
-ORDER BY event_date, user_session, event_time`;
+FROM ${deduped}${ordered ? '\nORDER BY event_date, user_session, event_time' : ''}`;
 }
 
 /**

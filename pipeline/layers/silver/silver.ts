@@ -8,13 +8,13 @@
  */
 import { DuckDBTimestampTZValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { queryRows } from '../../db';
-import { append, overwrite, type WriteResult } from '../../delta/operations';
+import { append, overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { TABLES, tableDir } from '../tables';
 import { dedupSql, quarantineSql, silverEventsSql, typedBatchSql } from './silver-sql';
-import { productsSql, sessionsSql } from './entities-sql';
+import { mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
 
 const NULLABLE_COLUMNS = ['category_id', 'category_code', 'brand'];
 
@@ -75,7 +75,24 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     skipped: true,
     nullCounts: {},
   };
-  if (!bronze || bronze.version <= processed) return result;
+  if (!bronze) return result;
+  if (bronze.version <= processed) {
+    // Events are up to date; a run that died after committing them may have left sessions behind.
+    const sessions = await snapshotOf(tableDir(options.lakeDir, TABLES.silverSessions));
+    if (events && (sessions?.txnVersion(SILVER_APP_ID) ?? -1) < processed) {
+      const conn = await options.instance.connect();
+      try {
+        options.log('silver: sessions lag behind events (an earlier run stopped); rebuilding them');
+        await conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS SELECT * EXCLUDE (category_l1, category_l2, category_l3, event_date) FROM (${scanSql(events).sql})`);
+        await updateSessions({ ...options, fullRefresh: true }, conn, { appId: SILVER_APP_ID, version: processed });
+        await rebuildProducts(options, conn);
+        await conn.run('DROP TABLE IF EXISTS silver_new');
+      } finally {
+        conn.closeSync();
+      }
+    }
+    return result;
+  }
 
   // Bronze files added after the processed version: the difference of the two file sets.
   const before = processed >= 0 ? new Set((await snapshotOf(dirs.bronze, processed))!.files.map((f) => f.path)) : new Set<string>();
@@ -135,12 +152,14 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     result.eventsVersion = written.version;
     result.bytesWritten += written.numOutputBytes;
     result.skipped = written.skipped;
-    await conn.run('DROP TABLE IF EXISTS silver_new; DROP VIEW IF EXISTS silver_valid; DROP TABLE IF EXISTS silver_typed');
+    await conn.run('DROP VIEW IF EXISTS silver_valid; DROP TABLE IF EXISTS silver_typed');
     options.log(
       `silver: ${result.rowsIn.toLocaleString('en-US')} bronze rows → ${result.rowsOut.toLocaleString('en-US')} events, ` +
         `${result.quarantined.toLocaleString('en-US')} quarantined, ${result.duplicatesRemoved.toLocaleString('en-US')} duplicates removed`,
     );
-    await rebuildEntities(options, conn);
+    await updateSessions(options, conn, txn);
+    await rebuildProducts(options, conn);
+    await conn.run('DROP TABLE IF EXISTS silver_new');
   } finally {
     conn.closeSync();
   }
@@ -153,10 +172,49 @@ function existingPartitions(events: Snapshot, dates: string[]): string {
   return `(${plan.sql})`;
 }
 
-async function rebuildEntities(options: SilverOptions, conn: DuckDBConnection): Promise<void> {
+/**
+ * silver.sessions, incrementally: the batch's per-session aggregates are folded into the stored rows
+ * of the same sessions, and only the session_start_date partitions holding those sessions are
+ * replaced (one commit). A full refresh rebuilds the table from the batch, which is then everything.
+ */
+async function updateSessions(options: SilverOptions, conn: DuckDBConnection, txn: { appId: string; version: number }): Promise<void> {
+  const dir = tableDir(options.lakeDir, TABLES.silverSessions);
+  const current = await snapshotOf(dir);
+  if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
+  const stored = options.fullRefresh ? undefined : current;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql(`(${silverEventsSql('silver_new', false)})`)}`);
+  const params = { runId: options.runId };
+  try {
+    if (!stored) {
+      await overwrite(conn, dir, sessionsFromAggregatesSql('s_batch'), { txn, createIfMissing: true, overwriteSchema: true, partitionColumns: ['session_start_date'], operationParameters: params });
+      return;
+    }
+    const storedScan = `(${scanSql(stored).sql})`;
+    await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${storedScan} WHERE user_session IN (SELECT user_session FROM s_batch)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE s_merged AS ${sessionsFromAggregatesSql(`(${mergeSessionAggregatesSql('s_batch', 's_old')})`)}`);
+    const dates = await queryRows<{ d: string }>(
+      conn,
+      "SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged) ORDER BY 1",
+    );
+    if (dates.length === 0) return;
+    const kept = `SELECT * FROM ${storedScan} WHERE strftime(session_start_date, '%Y-%m-%d') IN (SELECT d FROM (SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged))) AND user_session NOT IN (SELECT user_session FROM s_merged)`;
+    await replacePartitions(conn, dir, `${kept} UNION ALL BY NAME SELECT * FROM s_merged`, {
+      partitions: dates.map((r) => ({ session_start_date: r.d })),
+      txn,
+      operationParameters: params,
+    });
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS s_batch; DROP TABLE IF EXISTS s_old; DROP TABLE IF EXISTS s_merged');
+  }
+}
+
+/** silver.products: small (one row per product), rebuilt from silver.events. */
+async function rebuildProducts(options: SilverOptions, conn: DuckDBConnection): Promise<void> {
   const events = await snapshotOf(tableDir(options.lakeDir, TABLES.silverEvents));
   if (!events) return;
-  const source = `(${scanSql(events).sql})`;
-  await overwrite(conn, tableDir(options.lakeDir, TABLES.silverSessions), sessionsSql(source), { createIfMissing: true, overwriteSchema: true, operationParameters: { runId: options.runId } });
-  await overwrite(conn, tableDir(options.lakeDir, TABLES.silverProducts), productsSql(source), { createIfMissing: true, overwriteSchema: true, operationParameters: { runId: options.runId } });
+  await overwrite(conn, tableDir(options.lakeDir, TABLES.silverProducts), productsSql(`(${scanSql(events).sql})`), {
+    createIfMissing: true,
+    overwriteSchema: true,
+    operationParameters: { runId: options.runId },
+  });
 }
