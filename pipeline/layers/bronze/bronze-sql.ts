@@ -51,7 +51,8 @@ split AS (
   FROM lines
   WHERE line > 1 -- line 1 is the header, checked when the file was staged
 )
-SELECT line, raw, CASE WHEN len(fields) = 9 THEN fields END AS fields FROM split`;
+-- The raw text is kept only for rejected lines: accepted ones are stored as their fields.
+SELECT line, CASE WHEN len(fields) = 9 THEN NULL ELSE coalesce(raw, '') END AS raw, CASE WHEN len(fields) = 9 THEN fields END AS fields FROM split`;
 }
 
 /** bronze.events rows of a staged piece. Parameters: $source_file, $batch_id, $ingested_at. */
@@ -79,7 +80,7 @@ SELECT
   line::BIGINT AS _source_line,
   'malformed_row' AS reason,
   CASE
-    WHEN raw IS NULL OR trim(raw) = '' THEN 'empty line'
+    WHEN trim(raw) = '' THEN 'empty line'
     WHEN contains(raw, '"') AND NOT regexp_full_match(raw, '${ROW_PATTERN}') THEN 'unbalanced or misplaced quotes'
     ELSE 'expected 9 fields, found ' || len(regexp_extract_all(',' || raw, ',${FIELD}', 1))
   END AS detail,
