@@ -20,6 +20,8 @@ const serverSchema = z.object({
   CLICKLAKE_API_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Result cache entries; 0 disables the cache (benchmarks). */
   CLICKLAKE_API_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  /** Gold snapshots up to this many rows are copied into DuckDB memory; larger ones stay Parquet views. */
+  CLICKLAKE_API_MATERIALIZE_ROWS: z.coerce.number().int().min(0).default(2_000_000),
   /** `json`: one structured line per request on stdout; `off`: none. */
   CLICKLAKE_API_LOG: z.enum(['json', 'off']).default('json'),
 });
@@ -31,6 +33,7 @@ export interface ServerEnv {
   connections: number;
   pollMs: number;
   cacheEntries: number;
+  materializeRows: number;
   log: 'json' | 'off';
 }
 
@@ -49,6 +52,7 @@ export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
     connections: s.CLICKLAKE_API_CONNECTIONS,
     pollMs: s.CLICKLAKE_API_POLL_MS,
     cacheEntries: s.CLICKLAKE_API_CACHE_ENTRIES,
+    materializeRows: s.CLICKLAKE_API_MATERIALIZE_ROWS,
     log: s.CLICKLAKE_API_LOG,
   };
 }

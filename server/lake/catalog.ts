@@ -36,7 +36,8 @@ export class GoldCatalog {
   private latest: GoldState | undefined;
   private readonly asOfStates = new Map<number, Promise<GoldState>>();
   private readonly holds = new Map<GoldState, number>();
-  private readonly created = new Set<string>();
+  /** Relations created so far: name → kind (view over Parquet, or table loaded in memory). */
+  private readonly created = new Map<string, 'VIEW' | 'TABLE'>();
   private readonly histories = new Map<GoldTable, HistoryCache>();
   private readonly tables = new Map<GoldTable, DeltaTable>();
   private timer: NodeJS.Timeout | undefined;
@@ -46,6 +47,8 @@ export class GoldCatalog {
   constructor(
     private readonly db: Database,
     readonly lakeDir: string,
+    /** Snapshots with at most this many rows are loaded into memory instead of viewed. */
+    private readonly materializeRows = 0,
   ) {}
 
   /** Polls the latest versions every `ms` (a `_delta_log` listing per table, no replay). */
@@ -178,16 +181,21 @@ export class GoldCatalog {
     const delta = await this.table(table);
     if (!delta) throw new DeltaError('NOT_A_TABLE', `gold table ${table} does not exist under ${this.lakeDir}: run the pipeline`, { table: goldTableDir(this.lakeDir, table) });
     let sql: string;
+    let kind: 'VIEW' | 'TABLE' = 'VIEW';
     if (version === null) {
       // Absent at that time: an empty result typed like the table's first version.
       const first: Snapshot = await delta.snapshot({ version: (await this.history(table)).entries[0].version });
       sql = filesScanSql(first, []);
     } else {
-      sql = scanSql(await delta.snapshot({ version })).sql;
+      const snapshot = await delta.snapshot({ version });
+      sql = scanSql(snapshot).sql;
+      // Small snapshots are copied into memory once: each query then skips opening every Parquet
+      // file again (tens of ms per query for a few dozen files). Same rows, same version name.
+      if ((snapshot.numRecords ?? Number.POSITIVE_INFINITY) <= this.materializeRows) kind = 'TABLE';
     }
     // Names come from GOLD_TABLES and integers; the scan SQL inlines paths as escaped literals.
-    await this.db.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
-    this.created.add(name);
+    await this.db.run(kind === 'TABLE' ? `CREATE OR REPLACE TABLE ${name} AS ${sql}` : `CREATE OR REPLACE VIEW ${name} AS ${sql}`);
+    this.created.set(name, kind);
     return name;
   }
 
@@ -201,10 +209,10 @@ export class GoldCatalog {
       const s = await p.catch(() => undefined);
       if (s) add(s);
     }
-    for (const name of [...this.created]) {
+    for (const [name, kind] of [...this.created]) {
       if (live.has(name)) continue;
       this.created.delete(name);
-      await this.db.run(`DROP VIEW IF EXISTS ${name}`);
+      await this.db.run(`DROP ${kind} IF EXISTS ${name}`);
     }
   }
 }
