@@ -11,108 +11,112 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Catalog } from './catalog';
+import { DIGITS2 } from './ascii';
+import { NO_CHANGE } from './prices';
 import { EVENT_TYPES } from './sessions';
 
 export const HEADER = 'event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n';
 /** No line is longer than this (clean lines are ~140 bytes; faults add a few characters). */
 export const MAX_LINE = 1024;
 
-const COMMA = 44;
-const DIGITS2 = new Uint8Array(200);
-for (let i = 0; i < 100; i++) {
-  DIGITS2[i * 2] = 48 + Math.floor(i / 10);
-  DIGITS2[i * 2 + 1] = 48 + (i % 10);
-}
-
-/** Precomputed ASCII for everything a row is made of, in one pool with (start, length) per entry. */
+/**
+ * Precomputed ASCII blocks, so a clean row is four plain copies: the time (cached per second by the
+ * caller), the event type, the product block `product_id,category_id,category_code,brand,price,`
+ * (a second block for products whose attributes change during the month) and the session block
+ * `user_id,user_session\n` (built once per session).
+ */
 export class RowFormatter {
-  private readonly pool: Uint8Array;
-  private readonly categoryAt: Uint32Array;
-  private readonly brandAt: Uint32Array;
-  private readonly productAt: Uint32Array;
+  private readonly poolView: DataView;
   private readonly typeAt: Uint32Array;
+  /** Start of each product's block; the block ends where blockEnd says (blocks are not contiguous). */
+  private readonly productAt: Uint32Array;
+  private readonly productEnd: Uint32Array;
+  private readonly changedAt: Uint32Array;
+  private readonly changedEnd: Uint32Array;
 
   constructor(private readonly catalog: Catalog) {
-    const parts: string[] = [];
-    const offsets = (texts: string[]): Uint32Array => {
-      const at = new Uint32Array(texts.length + 1);
-      let length = parts.reduce((sum, p) => sum + p.length, 0);
-      texts.forEach((text, i) => {
-        at[i] = length;
-        parts.push(text);
-        length += text.length;
-      });
-      at[texts.length] = length;
-      return at;
-    };
-    // Entries carry their trailing comma so a row is a sequence of plain copies.
-    this.typeAt = offsets(EVENT_TYPES.map((t) => `${t},`));
-    this.categoryAt = offsets(catalog.categoryIds.map((id, c) => `${id},${catalog.categoryCodes[c]},`));
-    this.brandAt = offsets(catalog.brands.map((b) => `${b},`));
-    this.productAt = offsets(Array.from(catalog.productIds, (id) => `${id},`));
-    this.pool = new Uint8Array(Buffer.from(parts.join(''), 'latin1'));
+    const { productCount, changeDay } = catalog;
+    const texts: string[] = EVENT_TYPES.map((t) => `${t},`);
+    for (let p = 0; p < productCount; p++) texts.push(productBlock(catalog, p, false));
+    for (let p = 0; p < productCount; p++) if (changeDay[p] !== NO_CHANGE) texts.push(productBlock(catalog, p, true));
+    const at: number[] = [];
+    let length = 0;
+    for (const text of texts) {
+      at.push(length);
+      length += text.length;
+    }
+    at.push(length);
+    // Four spare bytes at the end: word copies may read past the last block.
+    const pool = new Uint8Array(length + 4);
+    pool.set(Buffer.from(texts.join(''), 'latin1'));
+    this.poolView = new DataView(pool.buffer);
+    this.typeAt = Uint32Array.from(at.slice(0, EVENT_TYPES.length + 1));
+    this.productAt = new Uint32Array(productCount);
+    this.productEnd = new Uint32Array(productCount);
+    this.changedAt = new Uint32Array(productCount);
+    this.changedEnd = new Uint32Array(productCount);
+    let next = EVENT_TYPES.length;
+    for (let p = 0; p < productCount; p++, next++) {
+      this.productAt[p] = this.changedAt[p] = at[next];
+      this.productEnd[p] = this.changedEnd[p] = at[next + 1];
+    }
+    for (let p = 0; p < productCount; p++) {
+      if (changeDay[p] === NO_CHANGE) continue;
+      this.changedAt[p] = at[next];
+      this.changedEnd[p] = at[next + 1];
+      next++;
+    }
   }
 
   /**
-   * Writes one clean line at `pos` and returns the position after its newline. `dayIndex` selects the
-   * product's attributes (some change during the month); `date` is the 11 bytes `YYYY-MM-DD `.
+   * Writes one clean line at `pos`; returns the position after its newline. `time` holds the 24 bytes
+   * `YYYY-MM-DD HH:MM:SS UTC,`; `dayIndex` selects the product's attributes as of that day.
+   * Blocks are copied four bytes at a time; each copy may write up to 3 bytes past its block, which the
+   * next block (or the next line) overwrites, so `out` needs 3 bytes of slack after the line.
    */
-  write(out: Uint8Array, pos: number, date: Uint8Array, second: number, dayIndex: number, type: number, product: number, user: number, uuid: Uint8Array, uuidAt: number): number {
-    const catalog = this.catalog;
-    const changed = catalog.changeDay[product] <= dayIndex;
-    for (let k = 0; k < 11; k++) out[pos++] = date[k];
-    const h = Math.floor(second / 3600);
-    const mi = Math.floor(second / 60) % 60;
-    const s = second % 60;
-    out[pos++] = DIGITS2[h * 2];
-    out[pos++] = DIGITS2[h * 2 + 1];
-    out[pos++] = 58;
-    out[pos++] = DIGITS2[mi * 2];
-    out[pos++] = DIGITS2[mi * 2 + 1];
-    out[pos++] = 58;
-    out[pos++] = DIGITS2[s * 2];
-    out[pos++] = DIGITS2[s * 2 + 1];
-    out[pos++] = 32; // ' UTC,'
-    out[pos++] = 85;
-    out[pos++] = 84;
-    out[pos++] = 67;
-    out[pos++] = COMMA;
-    pos = this.copy(out, pos, this.typeAt, type);
-    pos = this.copy(out, pos, this.productAt, product);
-    pos = this.copy(out, pos, this.categoryAt, changed ? catalog.altCategory[product] : catalog.productCategory[product]);
-    pos = this.copy(out, pos, this.brandAt, changed ? catalog.altBrand[product] : catalog.productBrand[product]);
-    const cents = changed ? catalog.altPrice[product] : catalog.productPrice[product];
-    pos = writeUint(out, pos, Math.floor(cents / 100));
-    out[pos++] = 46;
-    out[pos++] = DIGITS2[(cents % 100) * 2];
-    out[pos++] = DIGITS2[(cents % 100) * 2 + 1];
-    out[pos++] = COMMA;
-    pos = writeUint(out, pos, user);
-    out[pos++] = COMMA;
-    for (let k = 0; k < 36; k++) out[pos++] = uuid[uuidAt + k];
-    out[pos++] = 10;
-    return pos;
-  }
-
-  private copy(out: Uint8Array, pos: number, at: Uint32Array, index: number): number {
-    const pool = this.pool;
-    const end = at[index + 1];
-    for (let k = at[index]; k < end; k++) out[pos++] = pool[k];
-    return pos;
+  write(out: DataView, pos: number, time: DataView, dayIndex: number, type: number, product: number, tail: DataView, tailAt: number, tailEnd: number): number {
+    const pool = this.poolView;
+    for (let k = 0; k < 24; k += 4) out.setUint32(pos + k, time.getUint32(k, true), true);
+    pos += 24;
+    pos = copy(out, pos, pool, this.typeAt[type], this.typeAt[type + 1]);
+    const changed = this.catalog.changeDay[product] <= dayIndex;
+    pos = changed ? copy(out, pos, pool, this.changedAt[product], this.changedEnd[product]) : copy(out, pos, pool, this.productAt[product], this.productEnd[product]);
+    return copy(out, pos, tail, tailAt, tailEnd);
   }
 }
 
-/** Decimal digits of a non-negative integer below 2^53. */
-export function writeUint(out: Uint8Array, pos: number, value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  let v = value;
-  for (let k = pos + digits - 1; k >= pos; k--) {
-    out[k] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  return pos + digits;
+/** Copies source[start, end) to out at pos in 32-bit words (may read and write up to 3 bytes beyond). */
+function copy(out: DataView, pos: number, source: DataView, start: number, end: number): number {
+  for (let k = start; k < end; k += 4) out.setUint32(pos + k - start, source.getUint32(k, true), true);
+  return pos + end - start;
 }
+
+function productBlock(catalog: Catalog, p: number, changed: boolean): string {
+  const category = changed ? catalog.altCategory[p] : catalog.productCategory[p];
+  const brand = changed ? catalog.altBrand[p] : catalog.productBrand[p];
+  const cents = changed ? catalog.altPrice[p] : catalog.productPrice[p];
+  const price = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return `${catalog.productIds[p]},${catalog.categoryIds[category]},${catalog.categoryCodes[category]},${catalog.brands[brand]},${price},`;
+}
+
+/** Writes `YYYY-MM-DD HH:MM:SS UTC,` for a second of the day into `out` (24 bytes). */
+export function writeTime(out: Uint8Array, date: Uint8Array, second: number): void {
+  for (let k = 0; k < 11; k++) out[k] = date[k];
+  const h = Math.floor(second / 3600);
+  const m = Math.floor(second / 60) % 60;
+  const s = second % 60;
+  out[11] = DIGITS2[h * 2];
+  out[12] = DIGITS2[h * 2 + 1];
+  out[13] = 58;
+  out[14] = DIGITS2[m * 2];
+  out[15] = DIGITS2[m * 2 + 1];
+  out[16] = 58;
+  out[17] = DIGITS2[s * 2];
+  out[18] = DIGITS2[s * 2 + 1];
+  out.set(UTC_COMMA, 19);
+}
+
+const UTC_COMMA = new Uint8Array(Buffer.from(' UTC,', 'latin1'));
 
 export function dateBytes(date: string): Uint8Array {
   return new Uint8Array(Buffer.from(`${date} `, 'latin1'));
@@ -120,6 +124,8 @@ export function dateBytes(date: string): Uint8Array {
 
 /** Where finished chunks go: a file (plain or gzip) or the main thread (single-file mode). */
 export interface Sink {
+  /** Whether the sink holds on to chunks after write returns (then every chunk needs a fresh buffer). */
+  keepsChunks: boolean;
   write(chunk: Uint8Array): void | Promise<void>;
   /** Completes the output (renames the temp file into place). */
   close(): Promise<void>;
@@ -137,6 +143,7 @@ export function fileSink(dir: string, name: string, gzip: boolean): Sink {
   if (!gzip) {
     const fd = openSync(temp, 'w');
     return {
+      keepsChunks: false,
       write(chunk) {
         for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
       },
@@ -154,6 +161,7 @@ export function fileSink(dir: string, name: string, gzip: boolean): Sink {
   const zip = createGzip({ level: 6 });
   zip.pipe(file);
   return {
+    keepsChunks: true,
     async write(chunk) {
       if (!zip.write(chunk)) await once(zip, 'drain');
     },
@@ -173,6 +181,7 @@ export function fileSink(dir: string, name: string, gzip: boolean): Sink {
 /** Accumulates lines in a large buffer and hands it to the sink when nearly full. */
 export class ChunkWriter {
   buffer: Uint8Array;
+  view: DataView;
   pos = 0;
   bytes = 0;
 
@@ -181,6 +190,7 @@ export class ChunkWriter {
     private readonly size = 8 * 1024 * 1024,
   ) {
     this.buffer = new Uint8Array(size);
+    this.view = new DataView(this.buffer.buffer);
   }
 
   /** Whether fewer than MAX_LINE bytes are free (time to flush before the next line). */
@@ -196,9 +206,11 @@ export class ChunkWriter {
     if (this.pos === 0) return;
     const chunk = this.buffer.subarray(0, this.pos);
     this.bytes += this.pos;
-    // The sink may keep (or transfer) the chunk, so the next one gets a fresh buffer.
-    this.buffer = new Uint8Array(this.size);
     this.pos = 0;
+    if (!this.sink.keepsChunks) return this.sink.write(chunk);
+    // The sink keeps (or transfers) the chunk, so the next one gets a fresh buffer.
+    this.buffer = new Uint8Array(this.size);
+    this.view = new DataView(this.buffer.buffer);
     return this.sink.write(chunk);
   }
 }

@@ -7,16 +7,17 @@
  * was written, which is what lets it re-deliver clean lines of the previous file (cross-file duplicates).
  */
 import type { Day } from './calendar';
-import type { ChunkWriter} from './csv-writer';
-import { MAX_LINE, RowFormatter, dateBytes } from './csv-writer';
+import { writeUint } from './ascii';
+import { MAX_LINE, RowFormatter, dateBytes, writeTime, type ChunkWriter } from './csv-writer';
 import { KIND_INDEX, NATURAL_KINDS, pickMutation, ALL_KINDS, type FaultKind } from './faults';
 import { MAX_SPAN, type Model } from './model';
-import { COPY_INJECTED, COPY_NATURAL, EventTable, SessionTable, generateSession, planDay } from './sessions';
+import { COPY_INJECTED, COPY_NATURAL, EventTable, SessionTable, TAIL_STRIDE, generateSession, planDay } from './sessions';
 import { Rng, hashFloat, mix } from './prng';
 
 const SALT_FAULT = 0xfa017;
 const SALT_KIND = 0x6b1d;
 const SALT_VARIANT = 0x7a41;
+const SALT_MISSING = 0x3e55;
 const MISSING_SESSION = NATURAL_KINDS[1];
 
 export interface DayStats {
@@ -32,7 +33,8 @@ export type Progress = (lines: number) => void;
 /** Generates the day's events (sessions of the day and spill-over from the day before). */
 export function dayEvents(model: Model, day: Day): { events: EventTable; sessions: SessionTable } {
   const events = new EventTable();
-  const sessions = new SessionTable();
+  // About 4.6 events per session, plus the regenerated late sessions of the day before.
+  const sessions = new SessionTable(Math.ceil(day.budget / 3.5) + 1024);
   events.reserve(Math.ceil(day.budget * 1.08) + 1024);
   if (day.index > 0) {
     const previous = model.calendar[day.index - 1];
@@ -51,10 +53,10 @@ export function dayEvents(model: Model, day: Day): { events: EventTable; session
 /** The fault applied to a line, or undefined for a clean line. Copies and their originals are never faulted. */
 export function faultOf(model: Model, seed: number, ordinal: number, flags: number): FaultKind | undefined {
   if (flags !== 0) return undefined;
-  const u = hashFloat(seed, ordinal, SALT_FAULT);
   const rate = model.faultRates.mutation;
-  if (u < rate) return pickMutation(hashFloat(seed, ordinal, SALT_KIND));
-  if (u < rate + model.behaviour.naturalMissingSession) return MISSING_SESSION;
+  if (rate > 0 && hashFloat(seed, ordinal, SALT_FAULT) < rate) return pickMutation(hashFloat(seed, ordinal, SALT_KIND));
+  // The real file's two empty sessions: decided once per session, on its first line.
+  if (ordinal === 0 && hashFloat(seed, 0, SALT_MISSING) < model.behaviour.naturalMissingSession) return MISSING_SESSION;
   return undefined;
 }
 
@@ -93,35 +95,69 @@ function redeliveries(model: Model, day: Day, events: EventTable, sessions: Sess
   return candidates.slice(0, day.redelivered).sort((a, b) => events.time[a] - events.time[b] || a - b);
 }
 
+const formatters = new WeakMap<Model, RowFormatter>();
+
+/** One formatter per model: building its byte pool costs tens of milliseconds. */
+function formatterFor(model: Model): RowFormatter {
+  let formatter = formatters.get(model);
+  if (!formatter) {
+    formatter = new RowFormatter(model.catalog);
+    formatters.set(model, formatter);
+  }
+  return formatter;
+}
+
 export async function writeDay(model: Model, day: Day, writer: ChunkWriter, header: string | undefined, progress: Progress): Promise<DayStats> {
   const { events, sessions } = dayEvents(model, day);
-  const formatter = new RowFormatter(model.catalog);
+  const formatter = formatterFor(model);
   const kinds = new Array<number>(ALL_KINDS.length).fill(0);
   const today = dateBytes(day.date);
   const yesterday = dateBytes(model.calendar[Math.max(0, day.index - 1)].date);
   const scratch = new Uint8Array(MAX_LINE);
+  const scratchView = new DataView(scratch.buffer);
+  const tails = new DataView(sessions.tail.buffer);
   const bytesBefore = writer.bytes + writer.pos;
   if (header) writer.writeText(header);
   let lines = 0;
 
+  const time = new Uint8Array(24);
+  const timeView = new DataView(time.buffer);
+  let timeKey = NaN;
+  const altTail = new Uint8Array(TAIL_STRIDE + 16);
+  const altTailView = new DataView(altTail.buffer);
+
   const emit = (e: number, fromYesterday: boolean): void => {
     const s = events.session[e];
     const ordinal = events.ordinal[e];
-    const user = ordinal >= sessions.switchAt[s] ? sessions.altUserId[s] : sessions.userId[s];
     const second = fromYesterday ? events.time[e] + 86_400 : events.time[e];
     const dayIndex = fromYesterday ? day.index - 1 : day.index;
-    const date = fromYesterday ? yesterday : today;
+    // Lines come in time order, so the time text changes only once every few lines.
+    if (events.time[e] !== timeKey) {
+      writeTime(time, fromYesterday ? yesterday : today, second);
+      timeKey = events.time[e];
+    }
+    let tail = tails;
+    let tailAt = s * TAIL_STRIDE;
+    let tailEnd = tailAt + sessions.tailLength[s];
+    if (ordinal >= sessions.switchAt[s]) {
+      // A session shared by two users: the later lines carry the other user's id, same session id.
+      const at = writeUint(altTail, 0, sessions.altUserId[s]);
+      altTail.set(sessions.tail.subarray(tailEnd - 38, tailEnd), at);
+      tail = altTailView;
+      tailAt = 0;
+      tailEnd = at + 38;
+    }
     const fault = fromYesterday ? undefined : faultOf(model, sessions.seed[s], ordinal, events.flags[e]);
     const type = events.type[e];
     const product = events.product[e];
     if (!fault?.mutate) {
-      writer.pos = formatter.write(writer.buffer, writer.pos, date, second, dayIndex, type, product, user, sessions.uuid, s * 36);
+      writer.pos = formatter.write(writer.view, writer.pos, timeView, dayIndex, type, product, tail, tailAt, tailEnd);
       const flags = events.flags[e];
       if (flags & COPY_NATURAL) kinds[NATURAL_DUPLICATE]++;
       else if (flags & COPY_INJECTED) kinds[IN_FILE_DUPLICATE]++;
       else if (fromYesterday) kinds[CROSS_FILE_DUPLICATE]++;
     } else {
-      const end = formatter.write(scratch, 0, date, second, dayIndex, type, product, user, sessions.uuid, s * 36);
+      const end = formatter.write(scratchView, 0, timeView, dayIndex, type, product, tail, tailAt, tailEnd);
       const fields = Buffer.from(scratch.buffer, 0, end - 1).toString('latin1').split(',');
       writer.writeText(`${fault.mutate(fields, hashFloat(sessions.seed[s], ordinal, SALT_VARIANT), day.epoch + second)}\n`);
       kinds[KIND_INDEX.get(fault.kind) as number]++;

@@ -7,7 +7,7 @@ import { buildCalendar, startSecondSampler, type Day } from './calendar';
 import { buildCatalog, type Catalog } from './catalog';
 import { FAULT_KINDS, faultWeightTotal } from './faults';
 import { planPopulation, type Population } from './population';
-import { normalQuantile, rootSeed, type Rng } from './prng';
+import { QuantileTable, normalQuantile, rootSeed, type Rng } from './prng';
 
 export interface GeneratorOptions {
   events: number;
@@ -22,9 +22,11 @@ export interface GeneratorOptions {
 
 /** Per-session behaviour, calibrated so the per-session means match the real month (see behaviour()). */
 export interface Behaviour {
-  /** log-median of the views of a browsing session and of a purchase session (σ = VIEW_SIGMA). */
-  browseMu: number;
-  purchaseMu: number;
+  /** Views of a browsing session and of a buying session that has views (discrete log-normal, σ = VIEW_SIGMA). */
+  browseViews: QuantileTable;
+  purchaseViews: QuantileTable;
+  /** Seconds between two events of a human session (log-normal, median 20 s, at most 30 min). */
+  gaps: QuantileTable;
   /** Probability a purchase session has no view at all ("usually, not always"). */
   purchaseWithoutViews: number;
   /** Success probability of the geometric number of extra purchases (mean 1.18 purchases per buying session). */
@@ -38,7 +40,7 @@ export interface Behaviour {
   botRate: number;
   /** Exact-duplicate line rate of the real file (30,220 of 42,448,764), per line. */
   naturalDuplicate: number;
-  /** Empty user_session lines of the real file (2 of 42,448,764), per line. */
+  /** Empty user_session lines of the real file (2 in the month), per session (on its first line). */
   naturalMissingSession: number;
   /** Sessions whose later events carry another user id (rare in the real data). */
   sharedSession: number;
@@ -113,8 +115,9 @@ export function behaviour(): Behaviour {
   const abandonedCart = (CARTS_PER_SESSION - PURCHASES_PER_SESSION * cartBeforePurchase) / (1 + abandonedExtra);
   const lines = FULL_EVENTS / FULL_SESSIONS;
   return {
-    browseMu: solveViewMu(browseViews),
-    purchaseMu: solveViewMu(purchaseViews / (1 - purchaseWithoutViews)),
+    browseViews: viewTable(browseViews),
+    purchaseViews: viewTable(purchaseViews / (1 - purchaseWithoutViews)),
+    gaps: new QuantileTable((p) => 1 + Math.floor(Math.min(1800, Math.exp(3 + 1.2 * normalQuantile(p))))),
     purchaseWithoutViews,
     extraPurchaseP: 1 / (1 + extraPurchases),
     cartBeforePurchase,
@@ -123,26 +126,20 @@ export function behaviour(): Behaviour {
     botRate,
     // A copy needs a predecessor in its session, so only lines after a session's first can be copies.
     naturalDuplicate: 30_220 / FULL_EVENTS / (1 - 1 / lines),
-    naturalMissingSession: 2 / FULL_EVENTS,
+    naturalMissingSession: 2 / FULL_SESSIONS,
     sharedSession: 100 / FULL_SESSIONS,
   };
 }
 
-/** Views of a session: max(1, round(exp(mu + VIEW_SIGMA·z))). */
-export function sampleViews(mu: number, rng: Rng): number {
-  return Math.max(1, Math.round(Math.exp(mu + VIEW_SIGMA * rng.normal())));
-}
-
-/** The mu whose discrete log-normal has the given mean (bisection over a quantile grid). */
-function solveViewMu(mean: number): number {
-  const grid = Array.from({ length: 2000 }, (_, k) => normalQuantile((k + 0.5) / 2000));
-  const meanFor = (mu: number) => grid.reduce((sum, z) => sum + Math.max(1, Math.round(Math.exp(mu + VIEW_SIGMA * z))), 0) / grid.length;
+/** Views per session, max(1, round(exp(mu + VIEW_SIGMA·z))), with mu solved (bisection) for the mean. */
+function viewTable(mean: number): QuantileTable {
+  const table = (mu: number) => new QuantileTable((p) => Math.max(1, Math.round(Math.exp(mu + VIEW_SIGMA * normalQuantile(p)))));
   let low = -3;
   let high = 6;
-  for (let k = 0; k < 50; k++) {
+  for (let k = 0; k < 30; k++) {
     const mid = (low + high) / 2;
-    if (meanFor(mid) < mean) low = mid;
+    if (table(mid).mean() < mean) low = mid;
     else high = mid;
   }
-  return (low + high) / 2;
+  return table((low + high) / 2);
 }

@@ -40,16 +40,12 @@ export class Rng {
   private d: number;
 
   constructor(seed: number) {
-    // splitmix32 expands one word into the four-word state; an all-zero state is impossible.
-    let s = seed >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      return fmix32(s);
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next() | 1;
+    // splitmix32 expands one word into the four-word state (no closure: one Rng is made per session).
+    const s = seed >>> 0;
+    this.a = fmix32((s + 0x9e3779b9) | 0);
+    this.b = fmix32((s + 0x3c6ef372) | 0);
+    this.c = fmix32((s + 0xdaa66d2b) | 0);
+    this.d = fmix32((s + 0x78dde6e4) | 0) | 1; // never the all-zero state
   }
 
   /** Next unsigned 32-bit word (xoshiro128**). */
@@ -170,5 +166,28 @@ export class AliasTable {
     const x = rng.float() * this.size;
     const i = Math.floor(x);
     return x - i < this.probability[i] ? i : this.alias[i];
+  }
+}
+
+/**
+ * A continuous distribution tabulated at 2^16 quantiles: sampling is one random word and one load,
+ * instead of a normal variate and an exp() per draw (this runs for every event).
+ */
+export class QuantileTable {
+  readonly values: Uint16Array;
+
+  constructor(quantile: (p: number) => number) {
+    this.values = new Uint16Array(65536);
+    for (let k = 0; k < 65536; k++) this.values[k] = Math.max(0, Math.min(65535, quantile((k + 0.5) / 65536)));
+  }
+
+  sample(rng: Rng): number {
+    return this.values[rng.u32() >>> 16];
+  }
+
+  mean(): number {
+    let sum = 0;
+    for (let k = 0; k < 65536; k++) sum += this.values[k];
+    return sum / 65536;
   }
 }

@@ -9,10 +9,11 @@
  * only on its seed and the immutable model, the next day's worker can regenerate the late sessions of
  * the day before to pick up the events that spill past midnight.
  */
+import { HEX, writeUint } from './ascii';
 import type { Day } from './calendar';
-import { BOT_MEDIAN_EXTRA, MAX_SPAN, sampleViews, type Model } from './model';
+import { BOT_MEDIAN_EXTRA, MAX_SPAN, type Model } from './model';
 import { isBuyer, sampleUser, userId } from './population';
-import { Rng, hashFloat, mix } from './prng';
+import { Rng, mix, type QuantileTable } from './prng';
 
 export const VIEW = 0;
 export const CART = 1;
@@ -26,10 +27,11 @@ export const COPY_INJECTED = 2;
 export const HAS_COPY = 4;
 export const NO_SWITCH = 0xffff;
 
-const SALT_COPY = 0xc0b1e5;
 const MAX_HUMAN_VIEWS = 2000;
 const MAX_BOT_EVENTS = 3000;
 const SCRATCH = 8192;
+/** Bytes reserved per session for `user_id,uuid\n` (user ids have at most 10 digits). */
+export const TAIL_STRIDE = 48;
 
 /** The day's sessions as planned, structure of arrays. */
 export interface DayPlan {
@@ -79,7 +81,7 @@ export function planDay(model: Model, day: Day): DayPlan {
       let withCart = 0;
       for (let k = 0; k < purchases; k++) if (rng.float() < b.cartBeforePurchase) withCart++;
       const abandoned = rng.float() < b.abandonedCart * day.cartMultiplier ? 1 + rng.geometric(b.abandonedExtraP) : 0;
-      const views = buys ? (rng.float() < b.purchaseWithoutViews ? 0 : sampleViews(b.purchaseMu, rng)) : sampleViews(b.browseMu, rng);
+      const views = buys ? (rng.float() < b.purchaseWithoutViews ? 0 : b.purchaseViews.sample(rng)) : b.browseViews.sample(rng);
       let removes = 0;
       for (let k = 0; k < withCart + abandoned; k++) if (rng.float() < model.options.removeRate) removes++;
       plan.views[i] = Math.min(MAX_HUMAN_VIEWS, views);
@@ -99,12 +101,22 @@ export function planDay(model: Model, day: Day): DayPlan {
 /** Generated sessions (identity) of one file day, structure of arrays, growable. */
 export class SessionTable {
   count = 0;
-  seed = new Uint32Array(1024);
-  userId = new Uint32Array(1024);
-  altUserId = new Uint32Array(1024);
-  switchAt = new Uint16Array(1024);
-  /** 36 ASCII bytes of the UUID per session. */
-  uuid = new Uint8Array(1024 * 36);
+  seed: Uint32Array;
+  userId: Uint32Array;
+  altUserId: Uint32Array;
+  switchAt: Uint16Array;
+  /** `user_id,user_session\n` per session, TAIL_STRIDE bytes apart; tailLength says how many are used. */
+  tail: Uint8Array;
+  tailLength: Uint8Array;
+
+  constructor(capacity = 1024) {
+    this.seed = new Uint32Array(capacity);
+    this.userId = new Uint32Array(capacity);
+    this.altUserId = new Uint32Array(capacity);
+    this.switchAt = new Uint16Array(capacity);
+    this.tail = new Uint8Array(capacity * TAIL_STRIDE + 4); // + 4: word copies read past the end
+    this.tailLength = new Uint8Array(capacity);
+  }
 
   add(): number {
     if (this.count === this.seed.length) {
@@ -113,7 +125,8 @@ export class SessionTable {
       this.userId = grow(this.userId, n);
       this.altUserId = grow(this.altUserId, n);
       this.switchAt = grow(this.switchAt, n);
-      this.uuid = grow(this.uuid, n * 36);
+      this.tail = grow(this.tail, n * TAIL_STRIDE + 4);
+      this.tailLength = grow(this.tailLength, n);
     }
     return this.count++;
   }
@@ -155,7 +168,6 @@ const viewed = new Uint32Array(SCRATCH);
 const cartKeys = new Float64Array(128);
 const cartProducts = new Uint32Array(128);
 const times = new Int32Array(SCRATCH);
-const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 export interface SessionContext {
   daySeed: number;
@@ -172,8 +184,13 @@ export function generateSession(model: Model, plan: DayPlan, i: number, context:
   const rng = new Rng(seed);
   const s = sessions.add();
   sessions.seed[s] = seed;
-  sessions.userId[s] = userId(population, plan.user[i]);
-  writeUuid(rng, sessions.uuid, s * 36);
+  const user = userId(population, plan.user[i]);
+  sessions.userId[s] = user;
+  let at = writeUint(sessions.tail, s * TAIL_STRIDE, user);
+  sessions.tail[at++] = 44; // ','
+  writeUuid(rng, sessions.tail, at);
+  sessions.tail[at + 36] = 10; // '\n'
+  sessions.tailLength[s] = at + 37 - s * TAIL_STRIDE;
   const bot = plan.bot[i] === 1;
   let m = bot ? botSlots(model, plan.views[i], rng) : humanSlots(model, plan, i, rng);
   sortSlots(m);
@@ -184,7 +201,7 @@ export function generateSession(model: Model, plan: DayPlan, i: number, context:
     sessions.altUserId[s] = userId(population, sampleUser(population, rng));
   }
   sessions.switchAt[s] = switchAt;
-  const span = slotTimes(m, bot, rng);
+  const span = slotTimes(m, bot ? undefined : behaviour.gaps, rng);
   let start = plan.start[i];
   if (context.isLastDay && start + span > 86_399) start = 86_399 - span;
   start += context.timeOffset;
@@ -197,7 +214,8 @@ export function generateSession(model: Model, plan: DayPlan, i: number, context:
     const e = events.count++;
     let flags = 0;
     if (!previousIsCopy && j !== switchAt) {
-      const u = hashFloat(seed, j, SALT_COPY);
+      // From the session's own stream: a regenerated session makes exactly the same copies.
+      const u = rng.float();
       if (u < natural) flags = COPY_NATURAL;
       else if (u < natural + injected) flags = COPY_INJECTED;
     }
@@ -223,7 +241,8 @@ export function generateSession(model: Model, plan: DayPlan, i: number, context:
 function humanSlots(model: Model, plan: DayPlan, i: number, rng: Rng): number {
   const { catalog } = model;
   const v = plan.views[i];
-  let m = 0;
+  slotCount = 0;
+  cartCount = 0;
   for (let j = 0; j < v; j++) {
     const u = rng.float();
     let p: number;
@@ -233,20 +252,8 @@ function humanSlots(model: Model, plan: DayPlan, i: number, rng: Rng): number {
       p = catalog.categoryProducts[catalog.categoryStart[c] + catalog.categoryPopularity[c].sample(rng)];
     } else p = viewed[rng.below(j)]; // back to a product seen earlier in the session
     viewed[j] = p;
-    key[m] = j;
-    slotType[m] = VIEW;
-    slotProduct[m++] = p;
+    addSlot(j, VIEW, p);
   }
-  let carts = 0;
-  const addCart = (at: number, product: number) => {
-    if (carts < cartKeys.length) {
-      cartKeys[carts] = at;
-      cartProducts[carts++] = product;
-    }
-    key[m] = at;
-    slotType[m] = CART;
-    slotProduct[m++] = product;
-  };
   for (let k = 0; k < plan.purchases[i]; k++) {
     const fromViews = v > 0 && rng.float() < 0.92;
     const pos = fromViews ? rng.below(v) : rng.float() * Math.max(0, v - 1);
@@ -254,23 +261,32 @@ function humanSlots(model: Model, plan: DayPlan, i: number, rng: Rng): number {
     let after = pos;
     if (k < plan.cartsBeforePurchase[i]) {
       after = pos + 0.1 + 0.3 * rng.float();
-      addCart(after, product);
+      addSlot(after, CART, product);
     }
-    key[m] = after + 0.05 + rng.float() * Math.max(0, v - after);
-    slotType[m] = PURCHASE;
-    slotProduct[m++] = product;
+    addSlot(after + 0.05 + rng.float() * Math.max(0, v - after), PURCHASE, product);
   }
   for (let k = 0; k < plan.abandonedCarts[i]; k++) {
     const fromViews = v > 0 && rng.float() < 0.9;
     const pos = fromViews ? rng.below(v) : rng.float() * Math.max(0, v - 1);
-    addCart(pos + 0.1 + 0.8 * rng.float(), fromViews ? viewed[pos] : catalog.popularity.sample(rng));
+    addSlot(pos + 0.1 + 0.8 * rng.float(), CART, fromViews ? viewed[pos] : catalog.popularity.sample(rng));
   }
-  for (let r = 0; r < plan.removes[i] && r < carts; r++) {
-    key[m] = cartKeys[r] + 0.01 + rng.float() * Math.max(0.01, v + 0.5 - cartKeys[r]);
-    slotType[m] = REMOVE;
-    slotProduct[m++] = cartProducts[r];
+  for (let r = 0; r < plan.removes[i] && r < cartCount; r++) {
+    addSlot(cartKeys[r] + 0.01 + rng.float() * Math.max(0.01, v + 0.5 - cartKeys[r]), REMOVE, cartProducts[r]);
   }
-  return m;
+  return slotCount;
+}
+
+let slotCount = 0;
+let cartCount = 0;
+
+function addSlot(at: number, type: number, product: number): void {
+  if (type === CART && cartCount < cartKeys.length) {
+    cartKeys[cartCount] = at;
+    cartProducts[cartCount++] = product;
+  }
+  key[slotCount] = at;
+  slotType[slotCount] = type;
+  slotProduct[slotCount++] = product;
 }
 
 /** A bot-like session: a fast crawl through one category's products in catalogue order. */
@@ -311,13 +327,10 @@ function sortSlots(m: number): void {
  * Seconds from the session start per slot, strictly increasing (so no two lines of a session can be
  * accidentally identical). Humans pause seconds to minutes (median 20 s), bots 1–4 s. Returns the span.
  */
-function slotTimes(m: number, bot: boolean, rng: Rng): number {
+function slotTimes(m: number, gaps: QuantileTable | undefined, rng: Rng): number {
   if (m === 0) return 0;
   times[0] = 0;
-  for (let j = 1; j < m; j++) {
-    const gap = bot ? 1 + rng.below(4) : 1 + Math.floor(Math.min(1800, Math.exp(3 + 1.2 * rng.normal())));
-    times[j] = times[j - 1] + gap;
-  }
+  for (let j = 1; j < m; j++) times[j] = times[j - 1] + (gaps ? gaps.sample(rng) : 1 + rng.below(4));
   const span = times[m - 1];
   if (span <= MAX_SPAN) return span;
   for (let j = 1; j < m; j++) times[j] = Math.max(times[j - 1] + 1, Math.floor((times[j] * MAX_SPAN) / span));

@@ -33,6 +33,7 @@ export async function runDay(model: Model, config: WorkerConfig, index: number, 
   const day = model.calendar[index];
   const sink: Sink = config.transfer
     ? {
+        keepsChunks: true,
         write: (chunk) => send({ type: 'chunk', index, chunk }, [chunk.buffer as ArrayBuffer]),
         close: async () => {},
         abort: () => {},
