@@ -45,7 +45,7 @@ export function withFilters<T extends z.ZodRawShape>(extra: T) {
 export type FiltersInput = z.infer<typeof filtersInput>;
 
 export function badRequest(path: string, message: string, input?: unknown): TRPCError {
-  const cause = new z.ZodError([{ code: 'custom', path: [path], message, input }]);
+  const cause = new z.ZodRealError([{ code: 'custom', path: [path], message, input }]);
   return new TRPCError({ code: 'BAD_REQUEST', message: `${path}: ${message}`, cause });
 }
 
@@ -66,7 +66,7 @@ export function resolveFilters(input: FiltersInput, meta: LakeMeta): ResolvedFil
   known('categories', input.categories, meta.categorySet);
   known('brands', input.brands, meta.brandSet);
   if (issues.length) {
-    const error = new z.ZodError(issues);
+    const error = new z.ZodRealError(issues);
     throw new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(error), cause: error });
   }
   const from = input.from ?? (input.to && input.to < meta.minDate ? input.to : meta.minDate);
