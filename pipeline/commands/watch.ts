@@ -52,8 +52,11 @@ export const watchCommand = defineCommand<{ interval?: string; landing?: string;
         }
         if (stopping) break;
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, interval * 1000).unref();
+          const timer = setTimeout(resolve, interval * 1000);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
     } finally {
