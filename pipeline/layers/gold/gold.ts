@@ -87,6 +87,8 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
     result.datesRebuilt = dates;
     await conn.run('DROP TABLE IF EXISTS g_events');
     if (dates.length > 0 || full) {
+      const facts = await latest(goldDir(options.lakeDir, 'session_facts'));
+      if (facts) await conn.run(`CREATE OR REPLACE TEMP VIEW g_facts AS ${scanSql(facts).sql}`);
       for (const model of PERIOD_MODELS) {
         const written = await overwrite(conn, goldDir(options.lakeDir, model.name), model.sql, {
           createIfMissing: true,
@@ -97,7 +99,7 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
       }
     }
   } finally {
-    await conn.run('DROP TABLE IF EXISTS g_sessions; DROP TABLE IF EXISTS g_user_keys').catch(() => undefined);
+    await conn.run('DROP VIEW IF EXISTS g_facts; DROP TABLE IF EXISTS g_sessions; DROP TABLE IF EXISTS g_user_keys').catch(() => undefined);
     conn.closeSync();
   }
   return result;

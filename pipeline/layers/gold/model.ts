@@ -7,7 +7,7 @@
  *   g_events   — silver events of the dates being rebuilt, with session_key/user_key pseudonyms and
  *                brand_label ('unknown' for NULL brand);
  *   g_sessions — silver.sessions with keys (period models only);
- *   g_users    — one row per user with first_seen_date and user_key (period models only).
+ *   g_facts    — gold.session_facts as just written (period models only).
  */
 export interface GoldModel {
   /** Table name under gold/, e.g. `daily_kpis` → `gold.daily_kpis`. */

@@ -42,7 +42,7 @@ SELECT * FROM final`,
 export const sessionFacts = defineModel({
   name: 'session_facts',
   kind: 'daily',
-  grain: 'one row per (event_date, category_l1, brand, session)',
+  grain: 'one row per (event_date, category_l1, brand, session, user)',
   description:
     'The compact fact table behind every filtered metric: summing counts and counting distinct session_key/user_key over any date range and category/brand filter gives exact section 3 numbers.',
   sql: `
@@ -50,7 +50,8 @@ WITH events AS (SELECT * FROM g_events),
 final AS (
   SELECT
     event_date, category_l1, brand_label AS brand, session_key,
-    any_value(user_key) AS user_key,
+    -- A few real sessions carry several user ids: the user is part of the grain so none is lost.
+    user_key,
     count(*) FILTER (WHERE event_type = 'view') AS views,
     count(*) FILTER (WHERE event_type = 'cart') AS carts,
     count(*) FILTER (WHERE event_type = 'remove_from_cart') AS removals,
@@ -58,7 +59,7 @@ final AS (
     coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
     coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0)::DECIMAL(18, 2) AS cart_value
   FROM events
-  GROUP BY event_date, category_l1, brand_label, session_key
+  GROUP BY event_date, category_l1, brand_label, session_key, user_key
 )
 SELECT * FROM final ORDER BY event_date, category_l1, brand`,
 });

@@ -102,4 +102,52 @@ final AS (
 SELECT * FROM final ORDER BY session_start_date`,
 });
 
-export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution];
+export const distinctCarryover = defineModel({
+  name: 'distinct_carryover',
+  kind: 'period',
+  grain: 'one row per (entity, event_date, prev_date)',
+  description:
+    'Exact distinct counts over any date range without scanning facts: for each kind of entity (user, buyer, session, order, cart_session) and active date, ' +
+    'how many entities were active that day whose previous active date was prev_date (NULL: never before). ' +
+    'Distinct entities in [from, to] = sum(n) where event_date in [from, to] and (prev_date is null or prev_date < from).',
+  sql: `
+WITH facts AS (SELECT * FROM g_facts),
+activity AS (
+  SELECT DISTINCT 'user' AS entity, user_key AS k, event_date FROM facts
+  UNION ALL SELECT DISTINCT 'buyer', user_key, event_date FROM facts WHERE purchases > 0
+  UNION ALL SELECT DISTINCT 'session', session_key, event_date FROM facts
+  UNION ALL SELECT DISTINCT 'order', session_key, event_date FROM facts WHERE purchases > 0
+  UNION ALL SELECT DISTINCT 'cart_session', session_key, event_date FROM facts WHERE carts > 0
+),
+chained AS (
+  SELECT entity, event_date, lag(event_date) OVER (PARTITION BY entity, k ORDER BY event_date) AS prev_date FROM activity
+),
+final AS (
+  SELECT entity, event_date, prev_date, count(*) AS n FROM chained GROUP BY ALL
+)
+SELECT * FROM final ORDER BY entity, event_date, prev_date`,
+});
+
+export const multiDaySessions = defineModel({
+  name: 'multi_day_sessions',
+  kind: 'period',
+  grain: 'one row per (session, event_date) for sessions active on two or more dates',
+  description:
+    'The few sessions that cross midnight, with per-date cart/purchase flags: daily_kpis counts sessions per day, and these rows correct ' +
+    'cart-abandonment counts over a multi-day range exactly (a cart on one day and the purchase on the next is not an abandonment).',
+  sql: `
+WITH facts AS (SELECT * FROM g_facts),
+per_day AS (
+  SELECT session_key, event_date, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase
+  FROM facts GROUP BY session_key, event_date
+),
+multi AS (
+  SELECT session_key FROM per_day GROUP BY session_key HAVING count(*) > 1
+),
+final AS (
+  SELECT p.* FROM per_day p SEMI JOIN multi m USING (session_key)
+)
+SELECT * FROM final ORDER BY session_key, event_date`,
+});
+
+export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution, distinctCarryover, multiDaySessions];
