@@ -24,7 +24,7 @@ export const SESSION_START_HOUR_SHARES = [
 /** Weekday factors, Sunday first. */
 const WEEKDAY = [0.97, 1.02, 1.03, 1.02, 1.0, 0.98, 0.93];
 /** Cart activity during a promotion relative to an ordinary day (before normalisation). */
-const PROMOTION_LIFT = 1.8;
+const PROMOTION_LIFT = 1.75;
 
 export interface Day {
   index: number;
@@ -60,8 +60,8 @@ export function buildCalendar({ seed, startMs, days, events, redeliveryRate }: C
     const weekday = new Date(startMs + d * 86_400_000).getUTCDay();
     const trend = days > 1 ? 0.92 + 0.16 * (d / (days - 1)) : 1;
     volume.push(WEEKDAY[weekday] * trend * Math.exp(0.06 * rng.normal()));
-    // Promotion blocks of 3–6 days start on about one day in nine.
-    if (promoLeft === 0 && rng.float() < 1 / 9) promoLeft = 3 + rng.below(4);
+    // Promotion blocks of 3–6 days start on about one ordinary day in six (≈ 40 % of days are promotion days).
+    if (promoLeft === 0 && rng.float() < 1 / 6) promoLeft = 3 + rng.below(4);
     promotion.push(promoLeft > 0);
     if (promoLeft > 0) promoLeft--;
   }

@@ -65,6 +65,7 @@ export function buildCatalog(seed: number, days: number): Catalog {
   const brandIndex = new Map(brands.map((name, i) => [name, i]));
   const cells = categories.flatMap((category, index) => brandMix(category, index, { brands, brandIndex, firstSynthetic }, rng));
   calibrateTopBrands(cells, categories, brandIndex);
+  useEveryBrand(cells, categories, brands.length, firstSynthetic, rng);
   const products = buildProducts(cells, rng);
   const { productCategory, productBrand, weight } = products;
   const productCount = weight.length;
@@ -192,6 +193,27 @@ function calibrateTopBrands(cells: Cell[], categories: Category[], brandIndex: M
       cell.share += delta;
       for (const c of others) c.share -= (delta * c.share) / othersTotal;
     }
+  }
+}
+
+/**
+ * Every brand of the catalog sells something (DATA-FACTS: ≈ 3,445 brands have events): a synthetic
+ * brand no category drew gets a small cell in one of the big uncoded categories, taken from that
+ * category's largest synthetic-brand cell, so no share moves.
+ */
+function useEveryBrand(cells: Cell[], categories: Category[], brandCount: number, firstSynthetic: number, rng: Rng): void {
+  const SHARE = 3e-4; // percent of events: ~130 events in a full month
+  const used = new Set(cells.map((cell) => cell.brand));
+  const hosts = categories.map((c, i) => (c.code === '' ? i : -1)).filter((i) => i >= 0).slice(0, 100);
+  const donors = new Map<number, Cell[]>();
+  for (const cell of cells) if (cell.brand >= firstSynthetic && hosts.includes(cell.category)) donors.set(cell.category, [...(donors.get(cell.category) ?? []), cell]);
+  for (let brand = firstSynthetic; brand < brandCount; brand++) {
+    if (used.has(brand)) continue;
+    const category = hosts[rng.below(hosts.length)];
+    const donor = (donors.get(category) ?? []).reduce<Cell | undefined>((best, c) => (!best || c.share > best.share ? c : best), undefined);
+    if (!donor || donor.share < 10 * SHARE) continue;
+    donor.share -= SHARE;
+    cells.push({ category, brand, share: SHARE });
   }
 }
 

@@ -30,11 +30,18 @@ export interface DayStats {
 
 export type Progress = (lines: number) => void;
 
-/** Generates the day's events (sessions of the day and spill-over from the day before). */
+// One set of tables per thread, reused day after day: days of a thread are generated one at a time, and
+// reusing the memory saves faulting in fresh pages for every day.
+const tables = { events: new EventTable(), sessions: new SessionTable(1 << 16) };
+
+/**
+ * Generates the day's events (sessions of the day and spill-over from the day before). The tables are
+ * valid until the next call in the same thread.
+ */
 export function dayEvents(model: Model, day: Day): { events: EventTable; sessions: SessionTable } {
-  const events = new EventTable();
-  // About 4.6 events per session, plus the regenerated late sessions of the day before.
-  const sessions = new SessionTable(Math.ceil(day.budget / 3.5) + 1024);
+  const { events, sessions } = tables;
+  events.reset();
+  sessions.reset();
   events.reserve(Math.ceil(day.budget * 1.08) + 1024);
   if (day.index > 0) {
     const previous = model.calendar[day.index - 1];

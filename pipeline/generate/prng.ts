@@ -40,12 +40,19 @@ export class Rng {
   private d: number;
 
   constructor(seed: number) {
-    // splitmix32 expands one word into the four-word state (no closure: one Rng is made per session).
+    this.a = this.b = this.c = this.d = 0;
+    this.reseed(seed);
+  }
+
+  /** Restarts the stream from a new seed (one Rng serves every session of a worker, without garbage). */
+  reseed(seed: number): this {
+    // splitmix32-style expansion of one word into the four-word state.
     const s = seed >>> 0;
     this.a = fmix32((s + 0x9e3779b9) | 0);
     this.b = fmix32((s + 0x3c6ef372) | 0);
     this.c = fmix32((s + 0xdaa66d2b) | 0);
     this.d = fmix32((s + 0x78dde6e4) | 0) | 1; // never the all-zero state
+    return this;
   }
 
   /** Next unsigned 32-bit word (xoshiro128**). */

@@ -28,6 +28,7 @@ export const HAS_COPY = 4;
 export const NO_SWITCH = 0xffff;
 
 const MAX_HUMAN_VIEWS = 2000;
+const PRICIER_PURCHASE = 0.2;
 const MAX_BOT_EVENTS = 3000;
 const SCRATCH = 8192;
 /** Bytes reserved per session for `user_id,uuid\n` (user ids have at most 10 digits). */
@@ -118,6 +119,11 @@ export class SessionTable {
     this.tailLength = new Uint8Array(capacity);
   }
 
+  /** Empties the table but keeps its memory (a worker reuses it day after day: no fresh pages to fault in). */
+  reset(): void {
+    this.count = 0;
+  }
+
   add(): number {
     if (this.count === this.seed.length) {
       const n = this.count * 2;
@@ -142,6 +148,10 @@ export class EventTable {
   ordinal = new Uint16Array(4096);
   flags = new Uint8Array(4096);
 
+  reset(): void {
+    this.count = 0;
+  }
+
   reserve(extra: number): void {
     if (this.count + extra <= this.time.length) return;
     const n = Math.max(this.time.length * 2, this.count + extra);
@@ -161,6 +171,7 @@ function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(arr
 }
 
 // Per-session scratch (a worker generates one session at a time).
+const sessionRng = new Rng(0);
 const key = new Float64Array(SCRATCH);
 const slotType = new Uint8Array(SCRATCH);
 const slotProduct = new Uint32Array(SCRATCH);
@@ -181,7 +192,7 @@ export interface SessionContext {
 export function generateSession(model: Model, plan: DayPlan, i: number, context: SessionContext, sessions: SessionTable, events: EventTable): void {
   const { population, behaviour } = model;
   const seed = mix(context.daySeed, i);
-  const rng = new Rng(seed);
+  const rng = sessionRng.reseed(seed);
   const s = sessions.add();
   sessions.seed[s] = seed;
   const user = userId(population, plan.user[i]);
@@ -256,7 +267,13 @@ function humanSlots(model: Model, plan: DayPlan, i: number, rng: Rng): number {
   }
   for (let k = 0; k < plan.purchases[i]; k++) {
     const fromViews = v > 0 && rng.float() < 0.92;
-    const pos = fromViews ? rng.below(v) : rng.float() * Math.max(0, v - 1);
+    let pos = fromViews ? rng.below(v) : rng.float() * Math.max(0, v - 1);
+    if (fromViews && v > 1 && rng.float() < PRICIER_PURCHASE) {
+      // Buyers lean to the pricier of two viewed products: the real month's purchases average 309.6
+      // against 290.3 over all events.
+      const other = rng.below(v);
+      if (catalog.productPrice[viewed[other]] > catalog.productPrice[viewed[pos]]) pos = other;
+    }
     const product = fromViews ? viewed[pos] : catalog.popularity.sample(rng);
     let after = pos;
     if (k < plan.cartsBeforePurchase[i]) {
