@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_LAKE_DIR } from './e2e/lake-location';
 
 /**
  * e2e runs a real production build (`next build` happens in `npm run test:e2e` before this config is
@@ -35,6 +36,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { NEXT_TELEMETRY_DISABLED: '1', CLICKLAKE_LAKE: process.env.E2E_LAKE ?? '.tmp/e2e/lake' },
+    env: { NEXT_TELEMETRY_DISABLED: '1', CLICKLAKE_LAKE: E2E_LAKE_DIR, CLICKLAKE_API_LOG: 'off' },
   },
 });

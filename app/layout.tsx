@@ -1,7 +1,10 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { SiteNav } from '@/components/layout/site-nav';
+import { THEME_SCRIPT } from '@/components/layout/theme-script';
+import { ThemeToggle } from '@/components/layout/theme-toggle';
+import { TRPCReactProvider } from '@/components/trpc/client';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,21 +12,46 @@ export const metadata: Metadata = {
   description: 'Clickstream lakehouse for e-commerce: conversion, products, segments and pipeline health.',
 };
 
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
+    { media: '(prefers-color-scheme: dark)', color: '#0f172a' },
+  ],
+};
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Theme before first paint: no flash of the wrong theme. */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen font-sans">
-        <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <div className="mx-auto flex max-w-7xl flex-col gap-2 px-4 py-3 md:flex-row md:items-center md:justify-between">
-            <Link href="/" className="text-lg font-semibold tracking-tight">
-              Click<span className="text-brand-600">Lake</span>
-            </Link>
-            <Suspense>
-              <SiteNav />
-            </Suspense>
-          </div>
-        </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
+          Skip to content
+        </a>
+        <TRPCReactProvider>
+          <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+              <Link href="/" className="text-lg font-semibold tracking-tight">
+                Click<span className="text-brand-600 dark:text-blue-400">Lake</span>
+              </Link>
+              <div className="order-last w-full min-w-0 md:order-none md:w-auto md:flex-1">
+                <Suspense>
+                  <SiteNav />
+                </Suspense>
+              </div>
+              <div className="ml-auto">
+                <ThemeToggle />
+              </div>
+            </div>
+          </header>
+          <main id="content" className="mx-auto max-w-7xl px-4 py-6">
+            {children}
+          </main>
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -1,8 +1,23 @@
 import type { Metadata } from 'next';
-import { PageHeader } from '@/components/layout/page-header';
+import { DashboardPage, type SearchParams } from '@/components/layout/dashboard-page';
+import { TechnicalView } from '@/components/technical/technical-view';
 
 export const metadata: Metadata = { title: 'Technical' };
 
-export default function TechnicalPage() {
-  return <PageHeader title="Technical" question="Is the data fresh, complete and trustworthy?" />;
+export default function TechnicalPage({ searchParams }: { searchParams: SearchParams }) {
+  return (
+    <DashboardPage
+      searchParams={searchParams}
+      path="/technical"
+      title="Technical"
+      question="Is the pipeline healthy, is the data clean, and how fast is the API?"
+      prefetch={(api, f, qc) => [
+        qc.prefetchQuery(api.technical.runs.queryOptions({ limit: 20, asOf: f.asOf })),
+        qc.prefetchQuery(api.technical.quality.queryOptions(f.asOf !== undefined ? { asOf: f.asOf } : undefined)),
+        qc.prefetchQuery(api.technical.tables.queryOptions({ historyLimit: 10 })),
+      ]}
+    >
+      <TechnicalView />
+    </DashboardPage>
+  );
 }

@@ -1,0 +1,54 @@
+/** Shared pieces of every option: text colours, axes, tooltip frame. Pure, no DOM. */
+import type { EChartsOption } from 'echarts';
+import { fmtAxis, fmtUnit, type Unit } from '@/components/ui/format';
+import type { ChartTheme } from './theme';
+
+export function baseOption(theme: ChartTheme): EChartsOption {
+  return {
+    backgroundColor: 'transparent',
+    color: theme.palette,
+    textStyle: { color: theme.text, fontFamily: 'ui-sans-serif, system-ui, sans-serif' },
+    animationDuration: 300,
+    aria: { enabled: true },
+    tooltip: {
+      confine: true,
+      backgroundColor: theme.background,
+      borderColor: theme.grid,
+      textStyle: { color: theme.text, fontSize: 12 },
+    },
+  };
+}
+
+export function valueAxis(theme: ChartTheme, unit: Unit, name?: string) {
+  return {
+    type: 'value' as const,
+    name,
+    nameTextStyle: { color: theme.muted, align: 'left' as const },
+    axisLabel: { color: theme.muted, formatter: (v: number) => fmtAxis(v, unit) },
+    splitLine: { lineStyle: { color: theme.grid } },
+  };
+}
+
+export function categoryAxis(theme: ChartTheme, data: string[], extra: Record<string, unknown> = {}) {
+  return {
+    type: 'category' as const,
+    data,
+    axisLabel: { color: theme.muted, hideOverlap: true },
+    axisLine: { lineStyle: { color: theme.grid } },
+    axisTick: { show: false },
+    ...extra,
+  };
+}
+
+export function unitLabel(unit: Unit): string {
+  return unit === 'usd' ? 'USD' : unit === 'rate' ? '%' : unit === 'minutes' ? 'minutes' : unit === 'seconds' ? 'seconds' : 'count';
+}
+
+export function formatValue(value: unknown, unit: Unit): string {
+  return typeof value === 'number' ? fmtUnit(value, unit) : value === null || value === undefined ? '—' : String(value);
+}
+
+/** Escapes text placed in tooltip HTML (brand and category names come from data). */
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

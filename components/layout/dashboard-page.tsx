@@ -1,0 +1,75 @@
+import { dehydrate, HydrationBoundary, type QueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { DashboardChrome } from '@/components/layout/dashboard-chrome';
+import { PageHeader } from '@/components/layout/page-header';
+import { metaInput, parseView, type Filters } from '@/components/filters/url-state';
+import { getQueryClient, trpc, type ServerTRPC } from '@/components/trpc/server';
+
+export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+interface DashboardPageProps {
+  searchParams: SearchParams;
+  path: string;
+  title: string;
+  question: string;
+  /** The procedures the page's client components read, prefetched on the server. */
+  prefetch: (api: ServerTRPC, filters: Filters, queryClient: QueryClient) => Promise<void>[];
+  children: React.ReactNode;
+}
+
+function badRequestMessage(queryClient: QueryClient): string | null {
+  for (const query of queryClient.getQueryCache().getAll()) {
+    const error = query.state.error as { code?: string; message?: string } | null;
+    if (error && error.code === 'BAD_REQUEST') return error.message ?? 'invalid filters';
+  }
+  return null;
+}
+
+/**
+ * The frame of every dashboard page: validates the URL, prefetches the page's procedures in-process
+ * and hands the dehydrated cache to the client components, which render with data on first paint.
+ */
+export async function DashboardPage({ searchParams, path, title, question, prefetch, children }: DashboardPageProps) {
+  const parsed = parseView(await searchParams);
+  if (!parsed.ok) return <BadParams path={path} title={title} problems={parsed.problems} />;
+  const { filters } = parsed.view;
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.meta.filters.queryOptions(metaInput(filters))),
+    queryClient.prefetchQuery(trpc.meta.freshness.queryOptions(metaInput(filters))),
+    // Pipeline runs annotate every time series.
+    queryClient.prefetchQuery(trpc.technical.runs.queryOptions({ limit: 20, asOf: filters.asOf })),
+    ...prefetch(trpc, filters, queryClient),
+  ]);
+  const rejected = badRequestMessage(queryClient);
+  if (rejected) return <BadParams path={path} title={title} problems={[rejected]} />;
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <PageHeader title={title} question={question} />
+      <Suspense>
+        <DashboardChrome />
+      </Suspense>
+      <Suspense>{children}</Suspense>
+    </HydrationBoundary>
+  );
+}
+
+function BadParams({ path, title, problems }: { path: string; title: string; problems: string[] }) {
+  return (
+    <div role="alert" data-testid="bad-params" className="card mx-auto max-w-2xl border-amber-300 dark:border-amber-800">
+      <h1 className="text-xl font-semibold">{title}: this link has filters we cannot use</h1>
+      <ul className="mt-3 list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
+        {problems.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+      <p className="mt-4 text-sm">
+        <Link href={path} className="font-medium text-brand-600 underline dark:text-blue-400">
+          Show {title} for the whole period
+        </Link>{' '}
+        or pick a range with the filters.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+import { THEME_STORAGE_KEY } from './theme-script';
+
+/**
+ * Theme = the user's preference (system, light, dark) resolved to a class on <html>. The inline
+ * script in the root layout applies it before first paint (no flash); afterwards <html> is the single
+ * source of truth, observed here so charts re-theme when it changes.
+ */
+export type ThemePreference = 'system' | 'light' | 'dark';
+
+function subscribe(callback: () => void): () => void {
+  const observer = new MutationObserver(callback);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme-pref'] });
+  const media = matchMedia('(prefers-color-scheme: dark)');
+  const onMedia = () => {
+    if ((document.documentElement.dataset.themePref ?? 'system') === 'system') applyTheme('system');
+  };
+  media.addEventListener('change', onMedia);
+  return () => {
+    observer.disconnect();
+    media.removeEventListener('change', onMedia);
+  };
+}
+
+function snapshot(): string {
+  const el = document.documentElement;
+  return `${el.classList.contains('dark') ? 'dark' : 'light'}:${el.dataset.themePref ?? 'system'}`;
+}
+
+export function applyTheme(preference: ThemePreference): void {
+  const dark = preference === 'dark' || (preference === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
+  const el = document.documentElement;
+  el.classList.toggle('dark', dark);
+  el.dataset.themePref = preference;
+  try {
+    localStorage.setItem(THEME_STORAGE_KEY, preference);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+export function useTheme(): { resolved: 'light' | 'dark'; preference: ThemePreference } {
+  const value = useSyncExternalStore(subscribe, snapshot, () => 'light:system');
+  const [resolved, preference] = value.split(':') as ['light' | 'dark', ThemePreference];
+  return { resolved, preference };
+}
