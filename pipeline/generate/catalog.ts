@@ -65,7 +65,7 @@ export function buildCatalog(seed: number, days: number): Catalog {
   const brandIndex = new Map(brands.map((name, i) => [name, i]));
   const cells = categories.flatMap((category, index) => brandMix(category, index, { brands, brandIndex, firstSynthetic }, rng));
   calibrateTopBrands(cells, categories, brandIndex);
-  useEveryBrand(cells, categories, brands.length, firstSynthetic, rng);
+  giveEveryBrandACell(cells, categories, brands.length, firstSynthetic, rng);
   const products = buildProducts(cells, rng);
   const { productCategory, productBrand, weight } = products;
   const productCount = weight.length;
@@ -201,7 +201,7 @@ function calibrateTopBrands(cells: Cell[], categories: Category[], brandIndex: M
  * brand no category drew gets a small cell in one of the big uncoded categories, taken from that
  * category's largest synthetic-brand cell, so no share moves.
  */
-function useEveryBrand(cells: Cell[], categories: Category[], brandCount: number, firstSynthetic: number, rng: Rng): void {
+function giveEveryBrandACell(cells: Cell[], categories: Category[], brandCount: number, firstSynthetic: number, rng: Rng): void {
   const SHARE = 3e-4; // percent of events: ~130 events in a full month
   const used = new Set(cells.map((cell) => cell.brand));
   const hosts = categories.map((c, i) => (c.code === '' ? i : -1)).filter((i) => i >= 0).slice(0, 100);
