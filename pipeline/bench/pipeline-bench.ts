@@ -60,7 +60,7 @@ export async function runPipelineBench({ events, root = path.join(REPO, '.tmp/be
     log(`bench: generating ${events.toLocaleString('en-US')} events into ${landingDir}`);
     rmSync(landingDir, { recursive: true, force: true });
     mkdirSync(landingDir, { recursive: true });
-    execFileSync(process.execPath, [...CLI, 'generate', '--events', String(events), '--seed', String(seed), '--dirty-rate', '0.001', '--out', landingDir], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [...CLI, 'generate', '--events', String(events), '--seed', String(seed), '--dirty-rate', '0', '--out', landingDir], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
     writeFileSync(marker, '');
   }
   const files = readdirSync(landingDir)
@@ -82,7 +82,7 @@ export async function runPipelineBench({ events, root = path.join(REPO, '.tmp/be
   const extraDir = path.join(root, `extra-e${events}`);
   rmSync(extraDir, { recursive: true, force: true });
   const dayEvents = Math.max(1000, Math.round(events / 31));
-  execFileSync(process.execPath, [...CLI, 'generate', '--events', String(dayEvents), '--start', '2019-11-01', '--days', '1', '--seed', String(seed + 1), '--dirty-rate', '0.001', '--out', extraDir], {
+  execFileSync(process.execPath, [...CLI, 'generate', '--events', String(dayEvents), '--start', '2019-11-01', '--days', '1', '--seed', String(seed + 1), '--dirty-rate', '0', '--out', extraDir], {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -7,7 +7,8 @@
  * no quote at all and are split on commas; lines with a quote go through an RFC 4180 field pattern.
  *
  * Grain of bronze.events: one row per accepted source line. Grain of bronze.rejects: one row per
- * rejected source line, reason `malformed_row` plus a human-readable detail.
+ * rejected source line, reason `malformed_row` plus a human-readable detail. Rows keep line order
+ * (the staged table is built in line order and DuckDB preserves insertion order), with no sort.
  */
 import { sqlString } from '../../db';
 import { SOURCE_COLUMNS } from './landing';
@@ -67,8 +68,7 @@ SELECT
   $batch_id::VARCHAR AS _batch_id,
   $ingested_at::TIMESTAMPTZ AS _ingested_at
 FROM ${table}
-WHERE fields IS NOT NULL
-ORDER BY line`;
+WHERE fields IS NOT NULL`;
 }
 
 /** bronze.rejects rows of a staged piece. Same parameters. */
@@ -87,8 +87,7 @@ SELECT
   $batch_id::VARCHAR AS _batch_id,
   $ingested_at::TIMESTAMPTZ AS _ingested_at
 FROM ${table}
-WHERE fields IS NULL
-ORDER BY line`;
+WHERE fields IS NULL`;
 }
 
 /** Per source column, how many accepted rows have it empty after trimming whitespace. */

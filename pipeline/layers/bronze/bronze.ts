@@ -19,6 +19,7 @@ import { writeDataFiles } from '../../delta/write';
 import { PipelineError } from '../../errors';
 import { BRONZE_EVENTS_SCHEMA, BRONZE_REJECTS_SCHEMA, TABLES, tableDir } from '../tables';
 import { queryRows } from '../../db';
+import { timed } from '../../profile';
 import { bronzeEventsSql, bronzeRejectsSql, emptyFieldsSql, stagePieceSql } from './bronze-sql';
 import { FingerprintCache } from './fingerprint-cache';
 import { fingerprintAppId, fingerprintPrefix, listLandingFiles, stageFile, type LandingFile, type StagedFile } from './landing';
@@ -132,7 +133,7 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
   // Unchanged files (same size and mtime as when last hashed) are recognised without reading them.
   const cached = ctx.cache.lookup(file);
   if (cached && isFullyIngested(events, file, cached.hash, cached.pieces)) return outcome;
-  const staged = await stageFile(file, ctx.stagingDir, ctx.pieceBytes);
+  const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, ctx.pieceBytes));
   ctx.cache.remember(file, staged.contentHash, staged.pieces.length);
   const appId = fingerprintAppId(file, staged.contentHash);
   const previous = previousFingerprint(events, file, appId);
@@ -155,9 +156,9 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
       const { piece, index } = queue.shift()!;
       const table = `bronze_piece_${slot}`;
       const params = { source_file: file.name, batch_id: ctx.batchId, ingested_at: new DuckDBTimestampTZValue(BigInt(ctx.ingestedAt.getTime()) * 1000n) };
-      await conn.run(stagePieceSql(table, { path: piece.path, delimiter: staged.delimiter }), { first_line: piece.firstLine });
+      await timed(`bronze: read lines ${file.name}#${index}`, () => conn.run(stagePieceSql(table, { path: piece.path, delimiter: staged.delimiter }), { first_line: piece.firstLine }));
       const rejects = index > rejectsDone ? await writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(table), params, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA }) : undefined;
-      const rows = await writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(table), params, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA });
+      const rows = await timed(`bronze: write events ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(table), params, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }));
       const [empties] = await queryRows<Record<string, number>>(conn, emptyFieldsSql(table));
       await conn.run(`DROP TABLE ${table}`);
       if (piece.temporary) rmSync(piece.path, { force: true });
@@ -169,7 +170,7 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
         if (rejects && rejects.numOutputRows > 0) {
           await commitOrFail(ctx.rejectsDir, { adds: rejects.adds, txns }, parameters, rejects.numOutputRows, rejects.numOutputBytes);
         }
-        await commitOrFail(ctx.eventsDir, { adds: rows.adds, txns }, parameters, rows.numOutputRows, rows.numOutputBytes);
+        await timed(`bronze: commit ${file.name}#${index}`, () => commitOrFail(ctx.eventsDir, { adds: rows.adds, txns }, parameters, rows.numOutputRows, rows.numOutputBytes));
         outcome.rows += rows.numOutputRows;
         outcome.rejects += rejects?.numOutputRows ?? 0;
         outcome.bytes += rows.numOutputBytes + (rejects?.numOutputBytes ?? 0);

@@ -10,6 +10,7 @@ import { overwrite, replacePartitions } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
+import { timed } from '../../profile';
 import { TABLES, tableDir } from '../tables';
 import type { GoldModel } from './model';
 import { DAILY_MODELS } from './models/daily';
@@ -52,26 +53,26 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
   const conn = await options.instance.connect();
   try {
     const params = hmacParams(loadPseudonymKey(options.lakeDir));
-    await conn.run(
+    await timed('gold: user pseudonyms', () => conn.run(
       `CREATE OR REPLACE TEMP TABLE g_user_keys AS
        SELECT user_id, ${hmacSql('user_id')} AS user_pseudonym FROM (SELECT DISTINCT user_id FROM (${scanSql(sessions, { columns: ['user_id'] }).sql}))`,
       params,
-    );
-    await conn.run(`CREATE OR REPLACE TEMP TABLE g_sessions AS
+    ));
+    await timed('gold: sessions with keys', () => conn.run(`CREATE OR REPLACE TEMP TABLE g_sessions AS
       SELECT s.* EXCLUDE (user_id, user_session), ${sessionKeySql('s.user_session')} AS session_key,
              ${keyFromHexSql('k.user_pseudonym')} AS user_key, k.user_pseudonym
-      FROM (${scanSql(sessions).sql}) s JOIN g_user_keys k USING (user_id)`);
+      FROM (${scanSql(sessions).sql}) s JOIN g_user_keys k USING (user_id)`));
 
     const allDates = silverDates(events);
     const dates = options.dates === undefined ? allDates : options.dates.filter((d) => allDates.includes(d));
     const full = options.dates === undefined;
     for (let i = 0; i < dates.length; i += DATES_PER_CHUNK) {
       const chunk = dates.slice(i, i + DATES_PER_CHUNK);
-      await buildEventsChunk(conn, events, chunk);
+      await timed(`gold: events ${chunk[0]}…`, () => buildEventsChunk(conn, events, chunk));
       for (const model of DAILY_MODELS) {
         // A full rebuild starts each table over (first chunk overwrites), so dates gone from silver go too.
         const dir = goldDir(options.lakeDir, model.name);
-        const written =
+        const written = await timed(`gold: ${model.name}`, async () =>
           full && i === 0
             ? await overwrite(conn, dir, model.sql, { createIfMissing: true, partitionColumns: ['event_date'], overwriteSchema: true, operationParameters: { runId: options.runId } })
             : await replacePartitions(conn, dir, model.sql, {
@@ -79,7 +80,8 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
                 createIfMissing: true,
                 partitionColumns: ['event_date'],
                 operationParameters: { runId: options.runId },
-              });
+              }),
+        );
         track(result, model.name, written);
       }
       options.log(`gold: rebuilt ${chunk[0]} … ${chunk[chunk.length - 1]} (${DAILY_MODELS.length} daily tables)`);
@@ -90,11 +92,13 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
       const facts = await latest(goldDir(options.lakeDir, 'session_facts'));
       if (facts) await conn.run(`CREATE OR REPLACE TEMP VIEW g_facts AS ${scanSql(facts).sql}`);
       for (const model of PERIOD_MODELS) {
-        const written = await overwrite(conn, goldDir(options.lakeDir, model.name), model.sql, {
-          createIfMissing: true,
-          overwriteSchema: true,
-          operationParameters: { runId: options.runId },
-        });
+        const written = await timed(`gold: ${model.name}`, () =>
+          overwrite(conn, goldDir(options.lakeDir, model.name), model.sql, {
+            createIfMissing: true,
+            overwriteSchema: true,
+            operationParameters: { runId: options.runId },
+          }),
+        );
         track(result, model.name, written);
       }
     }

@@ -8,6 +8,7 @@
  */
 import { DuckDBTimestampTZValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { queryRows } from '../../db';
+import { timed } from '../../profile';
 import { append, overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
@@ -101,7 +102,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
   const conn = await options.instance.connect();
   try {
     const bronzeScan = scanSql(bronze, { onlyPaths: new Set(newFiles.map((f) => f.path)) }).sql;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE silver_typed AS ${typedBatchSql(`(${bronzeScan}) AS bronze_rows`)}`);
+    await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TEMP TABLE silver_typed AS ${typedBatchSql(`(${bronzeScan}) AS bronze_rows`)}`));
     const [counts] = await queryRows<{ rows_in: number; quarantined: number }>(
       conn,
       'SELECT count(*) AS rows_in, count(*) FILTER (WHERE len(reasons) > 0) AS quarantined FROM silver_typed',
@@ -117,12 +118,12 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     const stamp = { run_id: options.runId, quarantined_at: new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n) };
     const write = options.fullRefresh ? overwrite : append;
     if (options.fullRefresh || (quarantine?.txnVersion(SILVER_APP_ID) ?? -1) < bronze.version) {
-      const q = await write(conn, dirs.quarantine, quarantineSql('silver_typed'), {
+      const q = await timed('silver: write quarantine', () => write(conn, dirs.quarantine, quarantineSql('silver_typed'), {
         params: stamp,
         txn,
         createIfMissing: true,
         operationParameters: { runId: options.runId, bronzeVersion: bronze.version },
-      });
+      }));
       result.quarantineVersion = q.version;
       result.bytesWritten += q.numOutputBytes;
     }
@@ -130,7 +131,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     await conn.run('CREATE OR REPLACE TEMP VIEW silver_valid AS SELECT * EXCLUDE (reasons) FROM silver_typed WHERE len(reasons) = 0');
     const candidateDates = await queryRows<{ d: string }>(conn, 'SELECT DISTINCT strftime(CAST(event_time AS DATE), \'%Y-%m-%d\') AS d FROM silver_valid ORDER BY 1');
     const existing = !options.fullRefresh && events && events.files.length > 0 ? existingPartitions(events, candidateDates.map((r) => r.d)) : undefined;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS ${dedupSql('silver_valid', existing)}`);
+    await timed('silver: deduplicate', () => conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS ${dedupSql('silver_valid', existing)}`));
     const [{ n: unique }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM silver_new');
     result.duplicatesRemoved = result.rowsIn - result.quarantined - unique;
     // Only dates that actually received events need their gold partitions rebuilt.
@@ -141,13 +142,13 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
       `SELECT ${NULLABLE_COLUMNS.map((c) => `count(*) FILTER (WHERE ${c} IS NULL) AS ${c}`).join(', ')} FROM silver_new`,
     );
     result.nullCounts = nulls;
-    const written: WriteResult = await write(conn, dirs.events, silverEventsSql('silver_new'), {
+    const written: WriteResult = await timed('silver: write events (sorted, partitioned)', () => write(conn, dirs.events, silverEventsSql('silver_new'), {
       txn,
       createIfMissing: true,
       partitionColumns: ['event_date'],
       // The count of removed duplicates travels with the data it explains (reconciliation reads it back).
       operationParameters: { runId: options.runId, bronzeVersion: bronze.version, duplicatesRemoved: result.duplicatesRemoved, clusterBy: ['user_session', 'event_time'] },
-    });
+    }));
     result.rowsOut = written.numOutputRows;
     result.eventsVersion = written.version;
     result.bytesWritten += written.numOutputBytes;
@@ -157,8 +158,8 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
       `silver: ${result.rowsIn.toLocaleString('en-US')} bronze rows → ${result.rowsOut.toLocaleString('en-US')} events, ` +
         `${result.quarantined.toLocaleString('en-US')} quarantined, ${result.duplicatesRemoved.toLocaleString('en-US')} duplicates removed`,
     );
-    await updateSessions(options, conn, txn);
-    await rebuildProducts(options, conn);
+    await timed('silver: sessions', () => updateSessions(options, conn, txn));
+    await timed('silver: products', () => rebuildProducts(options, conn));
     await conn.run('DROP TABLE IF EXISTS silver_new');
   } finally {
     conn.closeSync();
