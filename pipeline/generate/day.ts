@@ -2,9 +2,10 @@
  * One day's lines: the day's own sessions plus the events that spill past midnight from sessions that
  * started the day before (regenerated from their seeds), in time order, with faults applied.
  *
- * Every decision about a line (is it a fault, which kind, is it a copy) is a hash of its session seed
- * and its position in the session, so the worker writing day d can tell exactly how a line of day d−1
- * was written, which is what lets it re-deliver clean lines of the previous file (cross-file duplicates).
+ * Whether a line is a fault, and which, is a hash of its session seed and its position in the session;
+ * copies come from the session's own stream. So the worker writing day d can tell exactly how a line of
+ * day d−1 was written, which is what lets it re-deliver clean lines of the previous file (cross-file
+ * duplicates).
  */
 import type { Day } from './calendar';
 import { writeUint } from './ascii';
