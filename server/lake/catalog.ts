@@ -6,7 +6,7 @@
  */
 import { DeltaError, DeltaTable, filesScanSql, scanSql, type HistoryEntry, type Snapshot } from '../../pipeline/delta';
 import type { Database } from './database';
-import { ANCHOR_TABLE, GOLD_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
+import { ANCHOR_TABLE, GOLD_TABLES, OPTIONAL_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
 
 export interface GoldState {
   /** Stable identity of the versions in this state, part of every cache key. */
@@ -179,6 +179,7 @@ export class GoldCatalog {
     const name = viewName(table, version);
     if (this.created.has(name)) return name;
     const delta = await this.table(table);
+    if (!delta && version === null && OPTIONAL_TABLES.has(table)) return name;
     if (!delta) throw new DeltaError('NOT_A_TABLE', `gold table ${table} does not exist under ${this.lakeDir}: run the pipeline`, { table: goldTableDir(this.lakeDir, table) });
     let sql: string;
     let kind: 'VIEW' | 'TABLE' = 'VIEW';

@@ -19,11 +19,19 @@ export const GOLD_TABLES = [
   'user_summary',
   'cohort_retention',
   'session_distribution',
+  'distinct_carryover',
+  'multi_day_sessions',
   'pipeline_runs',
   'data_quality',
 ] as const;
 
 export type GoldTable = (typeof GOLD_TABLES)[number];
+
+/**
+ * Tables a lake written by an older pipeline may lack: their version is null and no view exists, and
+ * queries that could use them take another path (see queries/date-range.ts).
+ */
+export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>(['distinct_carryover', 'multi_day_sessions']);
 
 export const ANCHOR_TABLE: GoldTable = 'daily_kpis';
 

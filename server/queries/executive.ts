@@ -1,9 +1,11 @@
 /**
- * Executive page queries. Every section 3 metric comes from gold.session_facts (one row per event
- * date × category × brand × session), so counts and revenue are sums and the distinct counts are
- * exact over the whole filtered range.
+ * Executive page queries. With a category or brand filter every section 3 metric comes from
+ * gold.session_facts (one row per event date × category × brand × session × user), so counts and
+ * revenue are sums and the distinct counts are exact over the whole filtered range. Date-only
+ * requests read the same numbers from the small date-range tables (date-range.ts).
  */
 import type { Params } from '../lake/database';
+import { rangeCounts, useDateRangePath, type RangeCounts } from './date-range';
 import { addDays, cents, daysBetween, hasSliceFilter, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 export interface Kpis {
@@ -30,21 +32,14 @@ export interface KpisResult {
   previousRange: { from: string; to: string } | null;
 }
 
-interface KpiRow {
-  views: number | null;
-  carts: number | null;
-  removals: number | null;
-  purchases: number | null;
-  revenue: number | null;
-  users: number;
-  buyers: number;
-  sessions: number;
-  orders: number;
-  cart_sessions: number;
-  abandoned_sessions: number;
-}
+type KpiRow = RangeCounts;
 
 export async function kpisFor(scope: QueryScope, filters: ResolvedFilters): Promise<Kpis> {
+  return useDateRangePath(scope, filters) ? toKpis(await rangeCounts(scope, filters)) : kpisFromFacts(scope, filters);
+}
+
+/** The KPIs from session_facts (any filters; the reference the date-only path is tested against). */
+export async function kpisFromFacts(scope: QueryScope, filters: ResolvedFilters): Promise<Kpis> {
   const params: Params = {};
   const sql = `
 WITH facts AS (

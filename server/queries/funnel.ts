@@ -3,7 +3,7 @@
  * filtered rows (a session reached a step if it has ≥ 1 event of that type in the filtered slice).
  */
 import type { Params } from '../lake/database';
-import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
+import { cents, hasSliceFilter, ratio, view, whereFilters, type QueryScope } from './sql';
 
 export interface FunnelStep {
   step: 'view' | 'cart' | 'purchase';
@@ -94,14 +94,18 @@ export interface FunnelTrendPoint {
   conversionRate: number | null;
 }
 
-/** Per day: sessions of that day's filtered rows and how many carted / bought. */
+/** Per day: sessions of that day's filtered rows and how many carted / bought (date-only: gold.daily_kpis). */
 export async function trend(scope: QueryScope): Promise<FunnelTrendPoint[]> {
   const params: Params = {};
-  const sql = `
+  const sql = hasSliceFilter(scope.filters)
+    ? `
 WITH facts AS (SELECT event_date, session_key, carts, purchases FROM ${view(scope, 'session_facts')} ${whereFilters(scope.filters, params)}),
 sessions AS (SELECT event_date, session_key, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase FROM facts GROUP BY event_date, session_key)
 SELECT CAST(event_date AS VARCHAR) AS date, count(*) AS sessions, count(*) FILTER (WHERE has_cart) AS cart_sessions, count(*) FILTER (WHERE has_purchase) AS orders
-FROM sessions GROUP BY event_date ORDER BY date`;
+FROM sessions GROUP BY event_date ORDER BY date`
+    : `
+SELECT CAST(event_date AS VARCHAR) AS date, sessions, cart_sessions, orders
+FROM ${view(scope, 'daily_kpis')} ${whereFilters(scope.filters, params, { date: 'event_date' })} ORDER BY date`;
   const rows = await scope.db.rows<{ date: string; sessions: number; cart_sessions: number; orders: number }>(sql, params);
   return rows.map((r) => ({ date: r.date, sessions: r.sessions, cartSessions: r.cart_sessions, orders: r.orders, cartRate: ratio(r.cart_sessions, r.sessions), conversionRate: ratio(r.orders, r.sessions) }));
 }
@@ -120,7 +124,8 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
   const params: Params = {};
   const where = whereFilters(scope.filters, params);
   const [totals] = await scope.db.rows<{ cart_sessions: number; abandoned_sessions: number; abandoned_value: number | null }>(
-    `WITH facts AS (SELECT session_key, carts, purchases, cart_value FROM ${view(scope, 'session_facts')} ${where}),
+    // Rows with neither a cart nor a purchase change no session's verdict and carry no cart value.
+    `WITH facts AS (SELECT session_key, carts, purchases, cart_value FROM ${view(scope, 'session_facts')} ${where} ${where ? 'AND' : 'WHERE'} (carts > 0 OR purchases > 0)),
      sessions AS (SELECT session_key, sum(carts) AS carts, sum(purchases) AS purchases, sum(cart_value) AS cart_value FROM facts GROUP BY session_key HAVING sum(carts) > 0)
      SELECT count(*) AS cart_sessions, count(*) FILTER (WHERE purchases = 0) AS abandoned_sessions,
             CAST(sum(cart_value) FILTER (WHERE purchases = 0) AS DOUBLE) AS abandoned_value FROM sessions`,
