@@ -34,7 +34,7 @@ export function hasDateRangeTables(scope: Pick<QueryScope, 'state'>): boolean {
 }
 
 /** Whether a request can be answered from the date-only tables. */
-export function useDateRangePath(scope: Pick<QueryScope, 'state'>, filters: ResolvedFilters): boolean {
+export function dateRangeApplies(scope: Pick<QueryScope, 'state'>, filters: ResolvedFilters): boolean {
   return filters.categories.length === 0 && filters.brands.length === 0 && hasDateRangeTables(scope);
 }
 

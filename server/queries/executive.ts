@@ -5,7 +5,7 @@
  * requests read the same numbers from the small date-range tables (date-range.ts).
  */
 import type { Params } from '../lake/database';
-import { rangeCounts, useDateRangePath, type RangeCounts } from './date-range';
+import { rangeCounts, dateRangeApplies, type RangeCounts } from './date-range';
 import { addDays, cents, daysBetween, hasSliceFilter, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 export interface Kpis {
@@ -35,7 +35,7 @@ export interface KpisResult {
 type KpiRow = RangeCounts;
 
 export async function kpisFor(scope: QueryScope, filters: ResolvedFilters): Promise<Kpis> {
-  return useDateRangePath(scope, filters) ? toKpis(await rangeCounts(scope, filters)) : kpisFromFacts(scope, filters);
+  return dateRangeApplies(scope, filters) ? toKpis(await rangeCounts(scope, filters)) : kpisFromFacts(scope, filters);
 }
 
 /** The KPIs from session_facts (any filters; the reference the date-only path is tested against). */
