@@ -80,8 +80,7 @@ export async function recordRun(instance: DuckDBInstance, lakeDir: string, summa
     const measuredAt = timestamp(new Date());
     const metrics: Array<[string, string, number]> = [];
     for (const [reason, n] of Object.entries(summary.silver.quarantineByReason)) metrics.push(['quarantine_reason', reason, n]);
-    const bronzeRows = summary.bronze.rows;
-    for (const [column, n] of Object.entries(summary.bronze.emptyFields)) metrics.push(['raw_empty_rate', column, bronzeRows > 0 ? n / bronzeRows : 0]);
+    for (const [column, n] of Object.entries(summary.silver.rawEmptyCounts)) metrics.push(['raw_empty_rate', column, summary.silver.rowsIn > 0 ? n / summary.silver.rowsIn : 0]);
     for (const [column, n] of Object.entries(summary.silver.nullCounts)) metrics.push(['silver_null_rate', column, summary.silver.rowsOut > 0 ? n / summary.silver.rowsOut : 0]);
     const r = summary.reconciliation;
     for (const [subject, value] of Object.entries({

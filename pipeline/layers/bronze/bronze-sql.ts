@@ -11,7 +11,6 @@
  * (the staged table is built in line order and DuckDB preserves insertion order), with no sort.
  */
 import { sqlString } from '../../db';
-import { SOURCE_COLUMNS } from './landing';
 
 /** One CSV field: quoted (doubled quotes inside) or a run of characters without comma or quote. */
 const FIELD = `("([^"]|"")*"|[^,"]*)`;
@@ -22,42 +21,39 @@ export interface PieceSource {
   delimiter: number;
 }
 
-/** Table function reading every physical line of a file as `raw` (NULL for an empty line). */
+/**
+ * Table function over a numbered piece: `line` (the source line number, written by staging before
+ * the delimiter) and `raw` (the line as it arrived; NULL when empty). No quoting, no window: DuckDB
+ * reads it with all threads.
+ */
 export function linesSource({ path, delimiter }: PieceSource): string {
   const delim = `\\x${delimiter.toString(16).padStart(2, '0')}`;
-  return `read_csv(${sqlString(path)}, columns = {'raw': 'VARCHAR'}, header = false, delim = E'${delim}', quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false, null_padding = false, max_line_size = 10000000)`;
+  return `read_csv(${sqlString(path)}, columns = {'line': 'BIGINT', 'raw': 'VARCHAR'}, header = false, delim = E'${delim}', quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false, null_padding = true, max_line_size = 10000000)`;
 }
 
 /**
- * Materialises one piece as `(line, raw, fields)` into a temp table: `fields` is the list of unquoted
- * field texts, or NULL when the line is not a 9-field CSV row. Parameter: $first_line.
+ * `(line, raw, fields)` of a piece: `fields` is the list of unquoted field texts, or NULL when the
+ * line is not a 9-field CSV row. Line 1 (the header, checked when the file was staged) is skipped.
  */
-export function stagePieceSql(table: string, source: PieceSource): string {
-  return `
-CREATE OR REPLACE TEMP TABLE ${table} AS
-WITH lines AS (
-  SELECT row_number() OVER () + $first_line - 1 AS line, raw
-  FROM ${linesSource(source)}
-),
-split AS (
+export function pieceLinesSql(source: PieceSource): string {
+  return `(
   SELECT line, raw,
     CASE
-      WHEN raw IS NULL THEN NULL
-      WHEN NOT contains(raw, '"') THEN string_split(raw, ',')
-      WHEN regexp_full_match(raw, '${ROW_PATTERN}') THEN list_transform(
+      WHEN parts IS NOT NULL THEN CASE WHEN len(parts) = 9 THEN parts END
+      WHEN raw IS NOT NULL AND regexp_full_match(raw, '${ROW_PATTERN}') THEN list_transform(
         regexp_extract_all(',' || raw, ',${FIELD}', 1),
         f -> CASE WHEN starts_with(f, '"') THEN replace(f[2:-2], '""', '"') ELSE f END)
-      ELSE NULL
     END AS fields
-  FROM lines
-  WHERE line > 1 -- line 1 is the header, checked when the file was staged
-)
--- The raw text is kept only for rejected lines: accepted ones are stored as their fields.
-SELECT line, CASE WHEN len(fields) = 9 THEN NULL ELSE coalesce(raw, '') END AS raw, CASE WHEN len(fields) = 9 THEN fields END AS fields FROM split`;
+  FROM (
+    SELECT line, raw, CASE WHEN raw IS NOT NULL AND NOT contains(raw, '"') THEN string_split(raw, ',') END AS parts
+    FROM ${linesSource(source)}
+    WHERE line > 1
+  )
+)`;
 }
 
-/** bronze.events rows of a staged piece. Parameters: $source_file, $batch_id, $ingested_at. */
-export function bronzeEventsSql(table: string): string {
+/** bronze.events rows of a piece (`pieceLinesSql`). Parameters: $source_file, $batch_id, $ingested_at. */
+export function bronzeEventsSql(lines: string): string {
   return `
 SELECT
   fields[1] AS event_time, fields[2] AS event_type, fields[3] AS product_id,
@@ -67,12 +63,12 @@ SELECT
   line::BIGINT AS _source_line,
   $batch_id::VARCHAR AS _batch_id,
   $ingested_at::TIMESTAMPTZ AS _ingested_at
-FROM ${table}
+FROM ${lines} AS l
 WHERE fields IS NOT NULL`;
 }
 
-/** bronze.rejects rows of a staged piece. Same parameters. */
-export function bronzeRejectsSql(table: string): string {
+/** bronze.rejects rows of a piece (`pieceLinesSql`). Same parameters. */
+export function bronzeRejectsSql(lines: string): string {
   return `
 SELECT
   coalesce(raw, '') AS raw,
@@ -80,18 +76,12 @@ SELECT
   line::BIGINT AS _source_line,
   'malformed_row' AS reason,
   CASE
-    WHEN trim(raw) = '' THEN 'empty line'
+    WHEN trim(coalesce(raw, '')) = '' THEN 'empty line'
     WHEN contains(raw, '"') AND NOT regexp_full_match(raw, '${ROW_PATTERN}') THEN 'unbalanced or misplaced quotes'
     ELSE 'expected 9 fields, found ' || len(regexp_extract_all(',' || raw, ',${FIELD}', 1))
   END AS detail,
   $batch_id::VARCHAR AS _batch_id,
   $ingested_at::TIMESTAMPTZ AS _ingested_at
-FROM ${table}
+FROM ${lines} AS l
 WHERE fields IS NULL`;
-}
-
-/** Per source column, how many accepted rows have it empty after trimming whitespace. */
-export function emptyFieldsSql(table: string): string {
-  const columns = SOURCE_COLUMNS.map((name, i) => `count(*) FILTER (WHERE trim(fields[${i + 1}], E' \\t') = '') AS ${name}`);
-  return `SELECT ${columns.join(', ')} FROM ${table} WHERE fields IS NOT NULL`;
 }

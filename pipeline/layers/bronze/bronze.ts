@@ -18,9 +18,8 @@ import { commit } from '../../delta/transaction';
 import { writeDataFiles } from '../../delta/write';
 import { PipelineError } from '../../errors';
 import { BRONZE_EVENTS_SCHEMA, BRONZE_REJECTS_SCHEMA, TABLES, tableDir } from '../tables';
-import { queryRows } from '../../db';
 import { timed } from '../../profile';
-import { bronzeEventsSql, bronzeRejectsSql, emptyFieldsSql, stagePieceSql } from './bronze-sql';
+import { bronzeEventsSql, bronzeRejectsSql, pieceLinesSql } from './bronze-sql';
 import { FingerprintCache } from './fingerprint-cache';
 import { fingerprintAppId, fingerprintPrefix, listLandingFiles, stageFile, type LandingFile, type StagedFile } from './landing';
 
@@ -34,8 +33,6 @@ export interface FileOutcome {
   rows: number;
   rejects: number;
   bytes: number;
-  /** Per source column: accepted rows whose field is empty after trimming (raw null rate numerator). */
-  emptyFields: Record<string, number>;
 }
 
 export interface BronzeResult {
@@ -45,7 +42,6 @@ export interface BronzeResult {
   eventsVersion: number;
   rejectsVersion: number;
   bytesWritten: number;
-  emptyFields: Record<string, number>;
 }
 
 export interface BronzeOptions {
@@ -90,7 +86,7 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   const stagingDir = path.join(options.lakeDir, '_staging', options.batchId);
   const files = listLandingFiles(options.landingDir);
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const result: BronzeResult = { files: [], rows: 0, rejects: 0, eventsVersion: -1, rejectsVersion: -1, bytesWritten: 0, emptyFields: {} };
+  const result: BronzeResult = { files: [], rows: 0, rejects: 0, eventsVersion: -1, rejectsVersion: -1, bytesWritten: 0 };
   const connections = [await options.instance.connect(), await options.instance.connect()];
   const cache = new FingerprintCache(path.join(options.lakeDir, '_clicklake', 'landing-fingerprints.json'));
   let doneBytes = 0;
@@ -99,13 +95,12 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
       const outcome = await ingestFile(file, { ...options, eventsDir, rejectsDir, stagingDir, connections, cache }).catch((error: unknown) => {
         if (!(error instanceof PipelineError)) throw error;
         options.log(`bronze: skipped ${file.name}: ${error.message}`);
-        return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0, emptyFields: {} } satisfies FileOutcome;
+        return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0 } satisfies FileOutcome;
       });
       result.files.push(outcome);
       result.rows += outcome.rows;
       result.rejects += outcome.rejects;
       result.bytesWritten += outcome.bytes;
-      for (const [column, n] of Object.entries(outcome.emptyFields)) result.emptyFields[column] = (result.emptyFields[column] ?? 0) + n;
       doneBytes += file.size;
       options.onProgress?.(doneBytes, totalBytes);
     }
@@ -128,7 +123,7 @@ interface IngestContext extends BronzeOptions {
 }
 
 async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOutcome> {
-  const outcome: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0, emptyFields: {} };
+  const outcome: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
   const events = await latest(ctx.eventsDir);
   // Unchanged files (same size and mtime as when last hashed) are recognised without reading them.
   const cached = ctx.cache.lookup(file);
@@ -154,13 +149,11 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
   const worker = async (conn: DuckDBConnection, slot: number) => {
     while (queue.length > 0) {
       const { piece, index } = queue.shift()!;
-      const table = `bronze_piece_${slot}`;
       const params = { source_file: file.name, batch_id: ctx.batchId, ingested_at: new DuckDBTimestampTZValue(BigInt(ctx.ingestedAt.getTime()) * 1000n) };
-      await timed(`bronze: read lines ${file.name}#${index}`, () => conn.run(stagePieceSql(table, { path: piece.path, delimiter: staged.delimiter }), { first_line: piece.firstLine }));
-      const rejects = index > rejectsDone ? await writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(table), params, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA }) : undefined;
-      const rows = await timed(`bronze: write events ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(table), params, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }));
-      const [empties] = await queryRows<Record<string, number>>(conn, emptyFieldsSql(table));
-      await conn.run(`DROP TABLE ${table}`);
+      const lines = pieceLinesSql({ path: piece.path, delimiter: staged.delimiter });
+      // Two streaming reads of the piece (rejects are few) instead of materialising it.
+      const rejects = index > rejectsDone ? await timed(`bronze: rejects ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA })) : undefined;
+      const rows = await timed(`bronze: write events ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }));
       if (piece.temporary) rmSync(piece.path, { force: true });
       const previousCommit = committing;
       committing = (async () => {
@@ -174,7 +167,6 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
         outcome.rows += rows.numOutputRows;
         outcome.rejects += rejects?.numOutputRows ?? 0;
         outcome.bytes += rows.numOutputBytes + (rejects?.numOutputBytes ?? 0);
-        for (const [column, n] of Object.entries(empties)) outcome.emptyFields[column] = (outcome.emptyFields[column] ?? 0) + n;
       })();
       await committing;
     }

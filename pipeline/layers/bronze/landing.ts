@@ -2,13 +2,11 @@
  * Landing files: discovery, fingerprinting and staging.
  *
  * A landing file is read once by Node: it is hashed (the fingerprint that makes ingestion idempotent),
- * its header is checked, and a delimiter byte that never occurs in it is chosen so DuckDB can read
- * every physical line as one text value (see bronze.sql). Large or gzipped files are cut into pieces
- * at line boundaries, each with the number of its first line, so DuckDB can number lines exactly while
- * processing several pieces at once.
+ * its header is checked, and it is copied into numbered pieces (see stageFile) cut at line boundaries,
+ * so DuckDB reads every physical line as one text value with its exact line number, in parallel.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, statSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -81,25 +79,66 @@ export function fingerprintPrefix(file: LandingFile): string {
 const DELIMITER_CANDIDATES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f];
 
 /**
- * Reads the file once: hash, header check, delimiter choice and (for big or gzipped files) pieces.
- * Throws a PipelineError naming the file for an empty file, a wrong header, a broken gzip stream or
- * content that is not text.
+ * Reads the file once: hash, header check, and numbered pieces. Every line is written to a piece as
+ * `<line number><delimiter><line>` so DuckDB can read pieces in parallel and still know each line's
+ * exact number (numbering inside DuckDB would need a window over the whole file on one thread).
+ * The delimiter is a control byte absent from the file; in the rare file that contains it, the file
+ * is staged again with one it lacks. Throws a PipelineError naming the file for an empty file, a
+ * wrong header, a broken gzip stream or content that is not text.
  */
-export async function stageFile(file: LandingFile, stagingDir: string, pieceBytes = DEFAULT_PIECE_BYTES): Promise<StagedFile> {
+export async function stageFile(file: LandingFile, stagingDir: string, pieceBytes = DEFAULT_PIECE_BYTES, delimiter = DELIMITER_CANDIDATES[0]): Promise<StagedFile> {
+  const staged = await stageWith(file, stagingDir, pieceBytes, delimiter);
+  if (staged.absent.includes(delimiter)) return staged.result;
+  for (const piece of staged.result.pieces) rmSync(piece.path, { force: true });
+  if (staged.absent.length === 0) throw new PipelineError('not_csv', `${file.name}: contains every control byte; not a text CSV file`);
+  return (await stageWith(file, stagingDir, pieceBytes, staged.absent[0])).result;
+}
+
+interface LineState {
+  /** Number of the next line to start. */
+  line: number;
+  atLineStart: boolean;
+}
+
+/** Prefixes every line that starts in `chunk` with its number and the delimiter. */
+function numberLines(chunk: Buffer, state: LineState, delimiter: number): Buffer {
+  let newlines = 0;
+  for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
+  const out = Buffer.allocUnsafe(chunk.length + (newlines + 1) * 17);
+  let o = 0;
+  let start = 0;
+  while (start < chunk.length) {
+    if (state.atLineStart) {
+      o += out.write(String(state.line), o, 'latin1');
+      out[o++] = delimiter;
+      state.atLineStart = false;
+    }
+    const newline = chunk.indexOf(10, start);
+    const end = newline === -1 ? chunk.length : newline + 1;
+    o += chunk.copy(out, o, start, end);
+    start = end;
+    if (newline !== -1) {
+      state.line++;
+      state.atLineStart = true;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+async function stageWith(file: LandingFile, stagingDir: string, pieceBytes: number, delimiter: number): Promise<{ result: StagedFile; absent: number[] }> {
   const hash = createHash('sha256');
-  const split = file.gzip || file.size > pieceBytes;
-  const pieces: Piece[] = split ? [] : [{ path: file.path, firstLine: 1, temporary: false }];
-  let candidates = DELIMITER_CANDIDATES;
+  const pieces: Piece[] = [];
+  let absent = DELIMITER_CANDIDATES;
   let header: string | undefined;
   let headBuffer = Buffer.alloc(0);
   let bytes = 0;
-  let lineCount = 0; // newlines seen so far (only tracked when splitting)
+  const state: LineState = { line: 1, atLineStart: true };
   let current: { stream: WriteStream; bytes: number } | undefined;
 
   const openPiece = () => {
     mkdirSync(stagingDir, { recursive: true });
     const piecePath = path.join(stagingDir, `${file.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.${pieces.length}.piece`);
-    pieces.push({ path: piecePath, firstLine: lineCount + 1, temporary: true });
+    pieces.push({ path: piecePath, firstLine: state.line, temporary: true });
     current = { stream: createWriteStream(piecePath, { highWaterMark: 4 << 20 }), bytes: 0 };
   };
   const closePiece = async () => {
@@ -108,13 +147,12 @@ export async function stageFile(file: LandingFile, stagingDir: string, pieceByte
     if (stream) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   };
   const writePiece = async (chunk: Buffer) => {
+    if (chunk.length === 0) return;
     if (!current) openPiece();
     const piece = current!;
-    if (!piece.stream.write(chunk)) await new Promise<void>((resolve) => piece.stream.once('drain', () => resolve()));
+    const numbered = numberLines(chunk, state, delimiter);
+    if (!piece.stream.write(numbered)) await new Promise<void>((resolve) => piece.stream.once('drain', () => resolve()));
     piece.bytes += chunk.length;
-  };
-  const countLines = (chunk: Buffer, end = chunk.length) => {
-    for (let at = chunk.indexOf(10); at !== -1 && at < end; at = chunk.indexOf(10, at + 1)) lineCount++;
   };
 
   const sink = new Writable({
@@ -127,22 +165,17 @@ export async function stageFile(file: LandingFile, stagingDir: string, pieceByte
           const newline = headBuffer.indexOf(10);
           if (newline !== -1 || headBuffer.length >= 1 << 20) header = checkHead(file, headBuffer, newline);
         }
-        candidates = candidates.filter((byte) => !chunk.includes(byte));
-        if (!split) return;
-        // Open the piece before counting this chunk's lines: its first line is the next one.
-        if (!current) openPiece();
+        absent = absent.filter((byte) => !chunk.includes(byte));
+        if (!current && chunk.length > 0) openPiece();
         // Cut after the first newline past the piece budget so no line straddles two pieces.
         while (current && current.bytes + chunk.length > pieceBytes) {
           const cut = chunk.indexOf(10, Math.max(0, pieceBytes - current.bytes - 1));
           if (cut === -1 || cut === chunk.length - 1) break;
-          const head = chunk.subarray(0, cut + 1);
-          countLines(head);
-          await writePiece(head);
+          await writePiece(chunk.subarray(0, cut + 1));
           await closePiece();
           chunk = chunk.subarray(cut + 1);
           openPiece();
         }
-        countLines(chunk);
         await writePiece(chunk);
       })().then(() => callback(), callback);
     },
@@ -156,6 +189,7 @@ export async function stageFile(file: LandingFile, stagingDir: string, pieceByte
     await closePiece();
   } catch (error) {
     await closePiece().catch(() => undefined);
+    for (const piece of pieces) rmSync(piece.path, { force: true });
     if (error instanceof PipelineError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (file.gzip && /^Z_|ERR_.*ZLIB/.test(code)) {
@@ -164,11 +198,11 @@ export async function stageFile(file: LandingFile, stagingDir: string, pieceByte
     throw new PipelineError('io_error', `${file.name}: ${(error as Error).message}`, { cause: error });
   }
   if (header === undefined) {
+    for (const piece of pieces) rmSync(piece.path, { force: true });
     if (bytes === 0) throw new PipelineError('empty_file', `${file.name}: the file is empty`);
     checkHead(file, headBuffer, headBuffer.indexOf(10));
   }
-  if (candidates.length === 0) throw new PipelineError('not_csv', `${file.name}: contains every control byte; not a text CSV file`);
-  return { file, contentHash: hash.digest('hex'), delimiter: candidates[0], pieces, bytes };
+  return { result: { file, contentHash: hash.digest('hex'), delimiter, pieces, bytes }, absent };
 }
 
 /** Validates the first line; returns it. */

@@ -19,8 +19,8 @@ import { hmacParams, hmacSql, keyFromHexSql, loadPseudonymKey } from './pseudony
 
 export const GOLD_MODELS: GoldModel[] = [...DAILY_MODELS, ...PERIOD_MODELS];
 
-/** Dates per chunk: about 10 M events at the full month's density. */
-const DATES_PER_CHUNK = 8;
+/** Events per chunk of dates: bounds memory at the full month, one chunk (fewest commits) below. */
+const EVENTS_PER_CHUNK = 12_000_000;
 
 export interface GoldResult {
   datesRebuilt: string[];
@@ -66,8 +66,8 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
     const allDates = silverDates(events);
     const dates = options.dates === undefined ? allDates : options.dates.filter((d) => allDates.includes(d));
     const full = options.dates === undefined;
-    for (let i = 0; i < dates.length; i += DATES_PER_CHUNK) {
-      const chunk = dates.slice(i, i + DATES_PER_CHUNK);
+    const chunks = chunkDates(events, dates);
+    for (const [i, chunk] of chunks.entries()) {
       await timed(`gold: events ${chunk[0]}…`, () => buildEventsChunk(conn, events, chunk));
       for (const model of DAILY_MODELS) {
         // A full rebuild starts each table over (first chunk overwrites), so dates gone from silver go too.
@@ -122,6 +122,30 @@ function track(result: GoldResult, name: string, written: { version: number; num
 /** 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. */
 function sessionKeySql(expression: string): string {
   return `CAST(md5_number_upper(${expression}) >> 1 AS BIGINT)`;
+}
+
+/** Consecutive dates grouped so each group holds at most EVENTS_PER_CHUNK events (by file stats). */
+function chunkDates(events: Snapshot, dates: string[]): string[][] {
+  const perDate = new Map<string, number>();
+  for (const file of events.files) {
+    const date = file.partitionValues.event_date;
+    if (date) perDate.set(date, (perDate.get(date) ?? 0) + (file.numRecords ?? 0));
+  }
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const date of dates) {
+    const n = perDate.get(date) ?? 0;
+    if (current.length > 0 && size + n > EVENTS_PER_CHUNK) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(date);
+    size += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function silverDates(events: Snapshot): string[] {

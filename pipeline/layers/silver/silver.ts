@@ -13,6 +13,7 @@ import { append, overwrite, replacePartitions, type WriteResult } from '../../de
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
+import { SOURCE_COLUMNS } from '../bronze/landing';
 import { TABLES, tableDir } from '../tables';
 import { dedupSql, quarantineSql, silverEventsSql, typedBatchSql } from './silver-sql';
 import { mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
@@ -37,6 +38,8 @@ export interface SilverResult {
   skipped: boolean;
   /** Per nullable silver column, NULL rows among the events written (silver null rate numerator). */
   nullCounts: Record<string, number>;
+  /** Per source column, bronze rows of the batch whose field was empty after trimming (raw null rate numerator). */
+  rawEmptyCounts: Record<string, number>;
 }
 
 export interface SilverOptions {
@@ -75,6 +78,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     bytesWritten: 0,
     skipped: true,
     nullCounts: {},
+    rawEmptyCounts: {},
   };
   if (!bronze) return result;
   if (bronze.version <= processed) {
@@ -114,6 +118,14 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
       'SELECT reasons[1] AS reason, count(*) AS n FROM silver_typed WHERE len(reasons) > 0 GROUP BY 1 ORDER BY 1',
     );
     result.quarantineByReason = Object.fromEntries(reasons.map((r) => [r.reason, r.n]));
+    // Valid rows only lose their source text; an empty field there is exactly a NULL nullable column.
+    const [empties] = await queryRows<Record<string, number>>(
+      conn,
+      `SELECT ${SOURCE_COLUMNS.map(
+        (c) => `count(*) FILTER (WHERE CASE WHEN len(reasons) > 0 THEN trim(coalesce(src_${c}, '')) = '' ELSE ${NULLABLE_COLUMNS.includes(c) ? `${c} IS NULL` : 'false'} END) AS ${c}`,
+      ).join(', ')} FROM silver_typed`,
+    );
+    result.rawEmptyCounts = empties;
 
     const stamp = { run_id: options.runId, quarantined_at: new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n) };
     const write = options.fullRefresh ? overwrite : append;
