@@ -146,7 +146,7 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
   // means "every piece up to here is in".
   let committing: Promise<void> = Promise.resolve();
   const queue = staged.pieces.map((piece, index) => ({ piece, index })).filter(({ index }) => index > done);
-  const worker = async (conn: DuckDBConnection, slot: number) => {
+  const worker = async (conn: DuckDBConnection) => {
     while (queue.length > 0) {
       const { piece, index } = queue.shift()!;
       const params = { source_file: file.name, batch_id: ctx.batchId, ingested_at: new DuckDBTimestampTZValue(BigInt(ctx.ingestedAt.getTime()) * 1000n) };
@@ -171,7 +171,7 @@ async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOu
       await committing;
     }
   };
-  await Promise.all(ctx.connections.map((conn, slot) => worker(conn, slot)));
+  await Promise.all(ctx.connections.map((conn) => worker(conn)));
   await committing;
   outcome.status = 'ingested';
   outcome.lines = outcome.rows + outcome.rejects;
