@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { runApiBench, type ApiBenchResult } from '../../server/bench/api-bench';
 import { defineCommand } from '../cli/command';
 import { UsageError } from '../cli/errors';
 import { parseInteger } from '../cli/parse';
@@ -8,17 +10,19 @@ import { recordBenchmark } from '../bench/record';
 import { resolveLakeDir } from '../config';
 
 const FULL_MONTH = 42_448_764;
-const SECTIONS = ['pipeline', 'delta'] as const;
+const SECTIONS = ['pipeline', 'delta', 'api'] as const;
+/** Where runPipelineBench leaves the lake it built (its default root). */
+const PIPELINE_BENCH_LAKE = path.resolve(import.meta.dirname, '../../.tmp/bench/lake');
 
 export const benchCommand = defineCommand<{ events?: string; json?: boolean; only?: string; lake?: string }>({
   name: 'bench',
-  summary: 'Benchmarks: the pipeline against a bare DuckDB CSV→Parquet baseline, and the Delta log.',
-  usage: '[--events N|full] [--only pipeline,delta] [--json] [--lake DIR]',
+  summary: 'Benchmarks: the pipeline against a bare DuckDB CSV→Parquet baseline, the Delta log, and the gold API.',
+  usage: '[--events N|full] [--only pipeline,delta,api] [--json] [--lake DIR]',
   optionHelp: [
     '--events N|full        events to generate for the pipeline benchmark (default 1000000)',
-    '--only LIST            run only these sections: pipeline, delta',
+    '--only LIST            run only these sections: pipeline, delta, api',
     '--json                 print the results as JSON',
-    '--lake DIR             lake whose gold.benchmarks table records the results',
+    '--lake DIR             lake whose gold.benchmarks table records the results (and that api reads without pipeline)',
   ],
   options: { events: { type: 'string' }, json: { type: 'boolean' }, only: { type: 'string' }, lake: { type: 'string' } },
   async run({ values, out, err }) {
@@ -26,15 +30,31 @@ export const benchCommand = defineCommand<{ events?: string; json?: boolean; onl
     const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
     for (const section of only) if (!(SECTIONS as readonly string[]).includes(section)) throw new UsageError(`--only: unknown section '${section}' (expected ${SECTIONS.join(', ')})`);
     const log = (line: string) => err.write(`${line}\n`);
-    const results: { pipeline?: PipelineBenchResult; delta?: DeltaBenchResult } = {};
+    const results: BenchResults = {};
     if (only.includes('pipeline')) results.pipeline = await runPipelineBench({ events, log });
     if (only.includes('delta')) results.delta = await runDeltaBench({ log });
-    await recordBenchmark(resolveLakeDir(values.lake), results);
+    // The API reads the lake the pipeline section just built, or else the given/default lake.
+    if (only.includes('api')) results.api = await runApiBench({ lakeDir: results.pipeline ? PIPELINE_BENCH_LAKE : resolveLakeDir(values.lake), log });
+    await recordBenchmark(resolveLakeDir(values.lake), { ...results, api: results.api && apiMeasures(results.api) });
     out.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatBench(results));
   },
 });
 
-function formatBench(results: { pipeline?: PipelineBenchResult; delta?: DeltaBenchResult }): string {
+interface BenchResults {
+  pipeline?: PipelineBenchResult;
+  delta?: DeltaBenchResult;
+  api?: ApiBenchResult;
+}
+
+/** The API figures as named measures (`api.executive.kpis.date.p95Ms`) for gold.benchmarks. */
+function apiMeasures(api: ApiBenchResult): object {
+  const procedures: Record<string, object> = {};
+  for (const t of api.procedures) procedures[`${t.procedure}.${t.filter}`] = { p50Ms: t.p50Ms, p95Ms: t.p95Ms };
+  const { url: _url, ...load } = api.load;
+  return { procedures, load };
+}
+
+function formatBench(results: BenchResults): string {
   const lines: string[] = [];
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const p = results.pipeline;
@@ -54,5 +74,21 @@ function formatBench(results: { pipeline?: PipelineBenchResult; delta?: DeltaBen
     lines.push(`  replay ${d.replay.addActions.toLocaleString('en-US')} add actions  ${d.replay.medianMs.toFixed(1).padStart(8)} ms (target ≤ 1000)`);
     lines.push(`  prune ${d.pruning.files.toLocaleString('en-US')} files          ${d.pruning.medianMs.toFixed(1).padStart(8)} ms (kept ${d.pruning.kept.toLocaleString('en-US')})`);
   }
+  if (results.api) lines.push(...formatApi(results.api, mib));
   return `${lines.join('\n')}\n`;
+}
+
+function formatApi(api: ApiBenchResult, mib: (bytes: number) => string): string[] {
+  const ms = (v: number | null) => (v === null ? '–' : v.toFixed(1)).padStart(8);
+  const lines = [`Gold API — ${api.lakeDir} (${api.dateRange.min} … ${api.dateRange.max}), cache off; targets p95 ≤ 50 ms date, ≤ 150 ms category+brand`];
+  lines.push(`  ${'procedure'.padEnd(26)} ${'date p50'.padStart(8)} ${'p95'.padStart(8)}   ${'c+b p50'.padStart(8)} ${'p95'.padStart(8)}`);
+  for (const procedure of [...new Set(api.procedures.map((t) => t.procedure))]) {
+    const date = api.procedures.find((t) => t.procedure === procedure && t.filter === 'date');
+    const sliced = api.procedures.find((t) => t.procedure === procedure && t.filter === 'category+brand');
+    const flag = (date?.p95Ms ?? 0) > 50 || (sliced?.p95Ms ?? 0) > 150 ? '  over target' : '';
+    lines.push(`  ${procedure.padEnd(26)} ${ms(date?.p50Ms ?? null)} ${ms(date?.p95Ms ?? null)}   ${ms(sliced?.p50Ms ?? null)} ${ms(sliced?.p95Ms ?? null)}${flag}`);
+  }
+  const l = api.load;
+  lines.push(`  load ${l.connections} connections × ${l.durationSeconds} s: ${l.requestsPerSecond.toFixed(1)} req/s, p95 ${ms(l.p95Ms).trim()} ms, p99 ${ms(l.p99Ms).trim()} ms, errors ${l.errors + l.non2xx}, server RSS ${l.serverRssBytes === null ? '–' : mib(l.serverRssBytes)}`);
+  return lines;
 }
