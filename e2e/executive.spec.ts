@@ -23,6 +23,10 @@ test('Executive renders KPIs equal to executive.kpis, insights and every chart, 
   expect(insights.sentences.length).toBeGreaterThanOrEqual(3);
   for (const sentence of insights.sentences) await expect(page.getByTestId('insights')).toContainText(sentence);
   await expect(page.getByTestId('provenance')).toContainText('gold version');
+  // The KPI tooltip gives the definition and the share of source rows quarantined.
+  await page.getByTestId('kpi-revenue').hover();
+  await expect(page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip')).toBeVisible();
+  await expect(page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip')).toContainText('quarantined');
   expect(errors).toEqual([]);
 });
 

@@ -9,7 +9,6 @@ export function baseOption(theme: ChartTheme): EChartsOption {
     color: theme.palette,
     textStyle: { color: theme.text, fontFamily: 'ui-sans-serif, system-ui, sans-serif' },
     animationDuration: 300,
-    aria: { enabled: true },
     tooltip: {
       confine: true,
       backgroundColor: theme.background,
@@ -51,4 +50,12 @@ export function formatValue(value: unknown, unit: Unit): string {
 /** Escapes text placed in tooltip HTML (brand and category names come from data). */
 export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** Linear mix of two #rrggbb colours, t in [0, 1]. */
+export function mixColor(from: string, to: string, t: number): string {
+  const a = [1, 3, 5].map((i) => parseInt(from.slice(i, i + 2), 16));
+  const b = [1, 3, 5].map((i) => parseInt(to.slice(i, i + 2), 16));
+  const k = Math.min(1, Math.max(0, t));
+  return `#${a.map((v, i) => Math.round(v + (b[i] - v) * k).toString(16).padStart(2, '0')).join('')}`;
 }

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { Unit } from '@/components/ui/format';
-import { baseOption, categoryAxis, esc, formatValue, unitLabel, valueAxis } from './base';
+import { baseOption, categoryAxis, esc, formatValue, mixColor, unitLabel, valueAxis } from './base';
 import type { ChartTheme } from './theme';
 
 export interface BarRow {
@@ -32,7 +32,7 @@ export function barOption(input: BarInput, theme: ChartTheme): EChartsOption {
     itemStyle: selected.has(r.name) ? { color: theme.palette[1] } : undefined,
   }));
   const compareValues = input.compare ? (input.horizontal ? [...input.compare.values].reverse() : input.compare.values) : null;
-  const catAxis = categoryAxis(theme, names, input.horizontal ? { axisLabel: { color: theme.text, width: 130, overflow: 'truncate' } } : { axisLabel: { color: theme.muted, interval: 0, rotate: names.length > 8 ? 35 : 0, width: 90, overflow: 'truncate' } });
+  const catAxis = categoryAxis(theme, names, input.horizontal ? { axisLabel: { color: theme.text, width: 130, overflow: 'truncate' } } : { axisLabel: { color: theme.muted, interval: 0, rotate: names.length > 5 ? 30 : 0, width: 90, overflow: 'truncate' } });
   const valAxis = valueAxis(theme, input.unit, unitLabel(input.unit));
   const series: EChartsOption['series'] = [
     { type: 'bar', name: input.seriesName, data: values, barMaxWidth: 22, itemStyle: { borderRadius: input.horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] } },
@@ -124,14 +124,16 @@ export interface HeatmapInput {
   cells: [number, number, number | null][];
   unit: Unit;
   valueName: string;
+  /** Top of the colour scale (default: the largest cell), e.g. to keep an always-100% column from washing out the rest. */
+  max?: number;
 }
 
 export function heatmapOption(input: HeatmapInput, theme: ChartTheme): EChartsOption {
   const values = input.cells.map((c) => c[2]).filter((v): v is number => v !== null);
-  const max = values.length ? Math.max(...values) : 1;
+  const max = input.max ?? (values.length ? Math.max(...values) : 1);
   return {
     ...baseOption(theme),
-    grid: { left: 8, right: 8, top: 8, bottom: 48, containLabel: true },
+    grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
     tooltip: {
       ...baseOption(theme).tooltip,
       trigger: 'item',
@@ -142,19 +144,16 @@ export function heatmapOption(input: HeatmapInput, theme: ChartTheme): EChartsOp
     },
     xAxis: categoryAxis(theme, input.columns, { splitArea: { show: false } }),
     yAxis: categoryAxis(theme, input.rows, { inverse: true }),
-    visualMap: {
-      min: 0,
-      max,
-      calculable: false,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
-      itemHeight: 120,
-      textStyle: { color: theme.muted },
-      inRange: { color: theme.heat },
-      formatter: (v: unknown) => formatValue(Number(v), input.unit),
-    },
-    series: [{ type: 'heatmap', name: input.valueName, data: input.cells, emphasis: { itemStyle: { borderColor: theme.text, borderWidth: 1 } } }],
+    series: [
+      {
+        type: 'heatmap',
+        name: input.valueName,
+        // Colours computed here rather than by a visualMap component (smaller bundle): darker = more.
+        data: input.cells.map((c) => ({ value: c, itemStyle: { color: c[2] === null ? theme.grid : mixColor(theme.heat[0], theme.heat[1], max ? c[2] / max : 0) } })),
+        itemStyle: { borderColor: theme.background, borderWidth: 1 },
+        emphasis: { itemStyle: { borderColor: theme.text, borderWidth: 1 } },
+      },
+    ],
   };
 }
 
@@ -227,7 +226,7 @@ export function donutOption(rows: PieRow[], unit: Unit, seriesName: string, them
         radius: ['45%', '72%'],
         center: ['50%', '45%'],
         itemStyle: { borderColor: theme.background, borderWidth: 2 },
-        label: { color: theme.text, formatter: '{b}: {d}%' },
+        label: { color: theme.text, formatter: '{d}%' },
         data: rows,
       },
     ],

@@ -1,10 +1,9 @@
 'use client';
 
 import type { EChartsOption } from 'echarts';
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+import dynamic from 'next/dynamic';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useTheme } from '@/components/layout/theme';
-import { echarts } from './echarts';
 import { DARK, LIGHT, type ChartTheme } from './theme';
 
 export interface ChartClick {
@@ -13,6 +12,10 @@ export interface ChartClick {
   value?: unknown;
   data?: unknown;
 }
+
+// ECharts is the largest dependency by far: it loads as a separate chunk right after hydration,
+// so headline numbers and text are interactive first. Canvas charts cannot render on the server anyway.
+const EChartCanvas = dynamic(() => import('./echart-canvas'), { ssr: false });
 
 interface ChartProps {
   build: (theme: ChartTheme) => EChartsOption;
@@ -32,27 +35,14 @@ export function Chart({ build, height = 300, label, onClick }: ChartProps) {
   const option = useMemo(() => build(theme), [build, theme]);
   const [ready, setReady] = useState(false);
   const wrapper = useRef<HTMLDivElement & { __chart?: unknown }>(null);
+  const onFinished = useCallback(() => setReady(true), []);
   // Tests reach the instance through the DOM (convertToPixel to click a given bar).
-  const onChartReady = useCallback((instance: unknown) => {
+  const onInstance = useCallback((instance: unknown) => {
     if (wrapper.current) wrapper.current.__chart = instance;
   }, []);
-  const onEvents = useMemo(() => {
-    const events: Record<string, (params: unknown) => void> = { finished: () => setReady(true) };
-    if (onClick) events.click = (params) => onClick(params as ChartClick);
-    return events;
-  }, [onClick]);
   return (
-    <div ref={wrapper} role="img" aria-label={label} data-chart data-chart-ready={ready ? 'true' : 'false'} className={onClick ? 'cursor-pointer' : undefined}>
-      <ReactEChartsCore
-        echarts={echarts}
-        option={option}
-        notMerge
-        lazyUpdate
-        style={{ height, width: '100%' }}
-        opts={{ renderer: 'canvas' }}
-        onEvents={onEvents}
-        onChartReady={onChartReady}
-      />
+    <div ref={wrapper} role="img" aria-label={label} data-chart data-chart-ready={ready ? 'true' : 'false'} style={{ minHeight: height }} className={onClick ? 'cursor-pointer' : undefined}>
+      <EChartCanvas option={option} height={height} onClick={onClick} onFinished={onFinished} onInstance={onInstance} />
     </div>
   );
 }

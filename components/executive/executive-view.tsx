@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { barOption } from '@/components/charts/breakdown';
 import { Chart } from '@/components/charts/chart';
 import type { ChartTheme } from '@/components/charts/theme';
@@ -27,6 +27,14 @@ export function ExecutiveView() {
   const prevRange = kpis.data?.previousRange ?? null;
   const previousDaily = useQuery({ ...trpc.executive.daily.queryOptions({ ...filters, ...(prevRange ?? {}) }), enabled: view.compare && prevRange !== null });
   const annotations = useAnnotations();
+  const runs = useQuery(trpc.technical.runs.queryOptions({ limit: 20, asOf: filters.asOf }));
+  // Share of source rows the pipeline quarantined, over the recorded runs (the API has no per-range figure yet).
+  const quarantineShare = useMemo(() => {
+    const stages = (runs.data ?? []).flatMap((r) => r.stages);
+    const rowsIn = stages.filter((s) => s.stage === 'bronze').reduce((a, s) => a + s.rowsIn, 0);
+    const quarantined = stages.filter((s) => s.stage === 'silver').reduce((a, s) => a + s.quarantined, 0);
+    return rowsIn ? quarantined / rowsIn : null;
+  }, [runs.data]);
   const incompleteFrom = useIncompleteFrom();
   const onCategory = useCrossFilter('categories');
   const onBrand = useCrossFilter('brands');
@@ -83,7 +91,7 @@ export function ExecutiveView() {
         )}
       </section>
 
-      <KpiCards query={kpis} daily={daily.data} incomplete={incomplete} />
+      <KpiCards query={kpis} daily={daily.data} incomplete={incomplete} quarantineShare={quarantineShare} />
 
       <Card
         title="Daily revenue and orders"

@@ -54,12 +54,12 @@ export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCards
           const tip = [
             `${spec.label}: ${spec.definition}`,
             prev !== null ? `Previous period: ${fmtUnit(prev, spec.unit)}` : null,
-            quarantineShare !== undefined && quarantineShare !== null ? `${fmtPct(quarantineShare)} of source rows in this range were quarantined and are not counted.` : null,
+            quarantineShare !== undefined && quarantineShare !== null ? `${fmtPct(quarantineShare)} of source rows loaded by the recorded pipeline runs were quarantined (failed a cleaning rule) and are not counted.` : null,
           ]
             .filter(Boolean)
             .join('\n');
           return (
-            <li key={spec.key} className="card h-[112px] p-3" title={tip} data-testid={`kpi-${spec.key}`} data-value={value === null ? '' : String(value)} tabIndex={0} aria-label={`${spec.label} ${fmtUnit(value, spec.unit)}, ${deltaText} vs previous period. ${tip}`}>
+            <li key={spec.key} className="card group relative h-[112px] p-3" data-testid={`kpi-${spec.key}`} data-value={value === null ? '' : String(value)} tabIndex={0} aria-describedby={`kpi-tip-${spec.key}`}>
               <p className="truncate text-xs font-medium text-slate-600 dark:text-slate-400">{spec.label}</p>
               <p className="mt-0.5 text-xl font-semibold tabular-nums" data-testid="kpi-value">
                 {fmtUnit(value, spec.unit)}
@@ -69,6 +69,9 @@ export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCards
                 {deltaText}
               </p>
               {spec.spark && daily ? <Sparkline values={daily.map(spec.spark)} label={`${spec.label} per day`} /> : null}
+              <div id={`kpi-tip-${spec.key}`} role="tooltip" data-testid="kpi-tooltip" className="pointer-events-none absolute inset-x-0 top-full z-20 mt-1 hidden rounded-md border border-slate-200 bg-white p-2 text-xs whitespace-pre-line text-slate-700 shadow-lg group-hover:block group-focus-visible:block dark:border-slate-700 dark:bg-slate-800 dark:text-slate-200">
+                {tip}
+              </div>
             </li>
           );
         })}

@@ -180,7 +180,8 @@ export function FilterBar({ options }: { options: FilterOptions }) {
             <div id="filter-drawer" role="dialog" aria-modal="true" aria-label="Filters" className="h-full w-[85%] max-w-sm overflow-y-auto bg-white p-4 shadow-xl dark:bg-slate-900">
               <div className="mb-3 flex items-center justify-between">
                 <h2 className="font-semibold">Filters</h2>
-                <button type="button" className="btn" onClick={() => setOpen(false)}>
+                {/* Focus moves into the drawer when it opens; Escape or Done closes it. */}
+                <button type="button" className="btn" autoFocus onClick={() => setOpen(false)}>
                   Done
                 </button>
               </div>

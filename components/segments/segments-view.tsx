@@ -123,7 +123,7 @@ export function SegmentsView() {
           emptyMessage={emptyBecause(filters, 'sessions')}
           rows={(d) => (d.byEvents.some((r) => r.sessions > 0) ? d.byEvents : [])}
           columns={lengthColumns('Events per session')}
-          takeaway={(d) => (d.botLikeSessions ? `${fmtInt(d.botLikeSessions)} sessions look automated (bot-like).` : null)}
+          takeaway={(d) => (d.botLikeSessions ? `${fmtInt(d.botLikeSessions)} session${d.botLikeSessions === 1 ? '' : 's'} look${d.botLikeSessions === 1 ? 's' : ''} automated (bot-like).` : null)}
         >
           {(_, shown) => <Chart height={280} label="Sessions by number of events" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.bucket, value: r.sessions, note: `${fmtInt(r.convertedSessions)} with a purchase` })), unit: 'count', seriesName: 'Sessions' }, theme)} />}
         </Card>
@@ -157,6 +157,8 @@ export function SegmentsView() {
                     cells: d.cohorts.flatMap((c, row) => c.retention.map((r) => [weeks.indexOf(r.weekOffset), row, r.rate] as [number, number, number])),
                     unit: 'rate',
                     valueName: 'Active again',
+                    // Week 0 is 100% by definition: scale the colours on the later weeks.
+                    max: Math.max(0.01, ...d.cohorts.flatMap((c) => c.retention.filter((r) => r.weekOffset > 0).map((r) => r.rate))),
                   },
                   theme,
                 )

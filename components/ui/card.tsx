@@ -51,8 +51,8 @@ export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMe
   const note = query.data !== undefined && shown && !empty && takeaway ? takeaway(query.data, shown) : null;
   return (
     <section aria-labelledby={headingId} data-testid={testId} className={`card flex min-w-0 flex-col ${className}`}>
-      <div className="mb-2 flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
+      <div className="mb-2 flex items-start justify-between gap-2">
+        <div className="min-w-0 flex-1">
           <h2 id={headingId} className="text-base font-semibold">
             {title}
           </h2>
