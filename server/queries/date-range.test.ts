@@ -95,8 +95,9 @@ describe('date-only KPIs from daily tables', () => {
     expect(corrected).toBeGreaterThan(0);
   });
 
-  it('funnel.trend and funnel.abandonment agree with the facts path', async () => {
-    for (const [, f] of fixed().slice(0, 3)) {
+  it('funnel.steps, funnel.trend and funnel.abandonment agree with the facts path', async () => {
+    for (const [, f] of [...fixed(), ...cutRanges.map((r): [string, typeof r] => ['cut', r])]) {
+      expect(await caller.funnel.steps(f)).toEqual(await caller.funnel.steps({ ...f, categories: allCategories }));
       expect(await caller.funnel.trend(f)).toEqual(await caller.funnel.trend({ ...f, categories: allCategories }));
       expect(await caller.funnel.abandonment(f)).toEqual(await caller.funnel.abandonment({ ...f, categories: allCategories }));
     }
