@@ -23,6 +23,13 @@ test('Executive renders KPIs equal to executive.kpis, insights and every chart, 
   expect(insights.sentences.length).toBeGreaterThanOrEqual(3);
   for (const sentence of insights.sentences) await expect(page.getByTestId('insights')).toContainText(sentence);
   await expect(page.getByTestId('provenance')).toContainText('gold version');
+  // Pipeline runs are annotated on the time series (the e2e lake was loaded in two runs).
+  const runMarkers = () =>
+    page.getByTestId('chart-daily-revenue').locator('[data-chart]').evaluate((el) => {
+      const chart = (el as HTMLElement & { __chart?: { getOption(): { series: { markLine?: { data?: unknown[] } }[] } } }).__chart;
+      return chart?.getOption().series[0].markLine?.data?.length ?? 0;
+    });
+  await expect.poll(runMarkers).toBeGreaterThanOrEqual(2);
   // The KPI tooltip gives the definition and the share of source rows quarantined.
   await page.getByTestId('kpi-revenue').hover();
   await expect(page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip')).toBeVisible();
@@ -44,6 +51,21 @@ test('filters change the numbers, live in the URL, survive navigation and back, 
   expect(url.searchParams.get('to')).toBe(meta.maxDate);
   await expectKpisMatch(page, await api<Kpis>(request, 'executive.kpis', { from, to: meta.maxDate }));
   expect(await page.getByTestId('kpi-revenue').getAttribute('data-value')).not.toBe(before);
+
+  // Compare to the previous period: a second series on the breakdowns and the trend.
+  // click, not check(): the box is controlled by the URL, which updates right after the click.
+  await page.getByTestId('compare-toggle').click();
+  await expect(page).toHaveURL(/compare=1/);
+  await expect(page.getByTestId('compare-toggle')).toBeChecked();
+  const seriesCount = () =>
+    page.getByTestId('chart-category-revenue').locator('[data-chart]').evaluate((el) => {
+      const chart = (el as HTMLElement & { __chart?: { getOption(): { series: unknown[] } } }).__chart;
+      return chart?.getOption().series.length ?? 0;
+    });
+  await expect.poll(seriesCount).toBe(2);
+  await page.getByTestId('compare-toggle').click();
+  await expect(page).not.toHaveURL(/compare=1/);
+  await expect(page.getByTestId('compare-toggle')).not.toBeChecked();
 
   // Cross-filter: clicking the top brand bar adds the brand as a chip and to the URL.
   await expectChartsRendered(page, 3);

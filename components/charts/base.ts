@@ -23,7 +23,8 @@ export function valueAxis(theme: ChartTheme, unit: Unit, name?: string) {
     type: 'value' as const,
     name,
     nameTextStyle: { color: theme.muted, align: 'left' as const },
-    axisLabel: { color: theme.muted, formatter: (v: number) => fmtAxis(v, unit) },
+    splitNumber: 4,
+    axisLabel: { color: theme.muted, hideOverlap: true, formatter: (v: number) => fmtAxis(v, unit) },
     splitLine: { lineStyle: { color: theme.grid } },
   };
 }

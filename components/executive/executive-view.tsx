@@ -26,6 +26,12 @@ export function ExecutiveView() {
   const meta = useQuery(trpc.meta.filters.queryOptions(metaInput(filters)));
   const prevRange = kpis.data?.previousRange ?? null;
   const previousDaily = useQuery({ ...trpc.executive.daily.queryOptions({ ...filters, ...(prevRange ?? {}) }), enabled: view.compare && prevRange !== null });
+  const previousBreakdown = useQuery({ ...trpc.executive.breakdown.queryOptions({ ...filters, ...(prevRange ?? {}), limit: 10 }), enabled: view.compare && prevRange !== null });
+  const previousOf = (kind: 'byCategory' | 'byBrand', names: string[]) => {
+    if (!view.compare || !previousBreakdown.data) return undefined;
+    const rows = previousBreakdown.data[kind];
+    return { seriesName: 'Previous period', values: names.map((n) => rows.find((r) => r.name === n)?.revenue ?? null) };
+  };
   const annotations = useAnnotations();
   const runs = useQuery(trpc.technical.runs.queryOptions({ limit: 20, asOf: filters.asOf }));
   // Share of source rows the pipeline quarantined, over the recorded runs (the API has no per-range figure yet).
@@ -95,7 +101,7 @@ export function ExecutiveView() {
 
       <Card
         title="Daily revenue and orders"
-        subtitle="Revenue in USD (bars, left axis), orders = sessions with a purchase (line, right axis); days in UTC. ▲ marks a pipeline run that loaded data for that day."
+        subtitle="Revenue in USD (bars, left axis), orders = sessions with a purchase (line, right axis); days in UTC. ▲ marks the last day each pipeline run loaded (hover for rows in, quarantined, version)."
         query={daily}
         testId="chart-daily-revenue"
         height={320}
@@ -119,7 +125,7 @@ export function ExecutiveView() {
       <div className="grid gap-6 lg:grid-cols-2">
         <Card
           title="Revenue by category"
-          subtitle="USD, top-level category; click a bar to filter by it"
+          subtitle="USD, top-level category; grey = previous period when comparing; click a bar to filter by it"
           query={breakdown}
           testId="chart-category-revenue"
           height={340}
@@ -138,13 +144,13 @@ export function ExecutiveView() {
               height={340}
               label="Revenue by top-level category"
               onClick={onCategory}
-              build={(theme) => barOption({ rows: shown.rows.slice(0, 12).map((r) => ({ name: r.name, value: r.revenue, note: `${fmtPct(r.share, 1)} of revenue · ${fmtInt(r.purchases)} purchases` })), unit: 'usd', seriesName: 'Revenue', horizontal: true, selected: selectedCategories }, theme)}
+              build={(theme) => barOption({ rows: shown.rows.slice(0, 12).map((r) => ({ name: r.name, value: r.revenue, note: `${fmtPct(r.share, 1)} of revenue · ${fmtInt(r.purchases)} purchases` })), unit: 'usd', seriesName: 'Revenue', horizontal: true, selected: selectedCategories, compare: previousOf('byCategory', shown.rows.slice(0, 12).map((r) => r.name)) }, theme)}
             />
           )}
         </Card>
         <Card
           title="Revenue by brand"
-          subtitle="USD, top 10 brands and the rest as (other); click a bar to filter by the brand"
+          subtitle="USD, top 10 brands and the rest as (other); grey = previous period when comparing; click a bar to filter"
           query={breakdown}
           testId="chart-brand-revenue"
           height={340}
@@ -166,7 +172,7 @@ export function ExecutiveView() {
               height={340}
               label="Revenue by brand"
               onClick={onBrand}
-              build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.name, value: r.revenue, note: `${fmtPct(r.share, 1)} of revenue · ${fmtInt(r.purchases)} purchases` })), unit: 'usd', seriesName: 'Revenue', horizontal: true, selected: selectedBrands }, theme)}
+              build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.name, value: r.revenue, note: `${fmtPct(r.share, 1)} of revenue · ${fmtInt(r.purchases)} purchases` })), unit: 'usd', seriesName: 'Revenue', horizontal: true, selected: selectedBrands, compare: previousOf('byBrand', shown.rows.map((r) => r.name)) }, theme)}
             />
           )}
         </Card>

@@ -95,7 +95,7 @@ export function FunnelView() {
 
       <Card
         title="Cart rate and conversion rate per day"
-        subtitle="Share of sessions (%) that added to cart / purchased, by UTC day; ▲ = pipeline run"
+        subtitle="Share of sessions (%) that added to cart / purchased, by UTC day; ▲ = last day a pipeline run loaded"
         query={trend}
         testId="chart-funnel-trend"
         height={300}

@@ -61,7 +61,7 @@ export function TemporalView() {
 
       <Card
         title="Daily revenue with 7-day average"
-        subtitle="Revenue in USD per UTC day (bars) and its trailing 7-day average (line); sessions on the right axis; ▲ = pipeline run"
+        subtitle="Revenue in USD per UTC day (bars) and its trailing 7-day average (line); sessions on the right axis; ▲ = last day a pipeline run loaded"
         query={daily}
         testId="chart-temporal-daily"
         height={320}
@@ -72,7 +72,9 @@ export function TemporalView() {
           if (d.length < 8) return null;
           const first = d[6].revenueAvg7;
           const last = d[d.length - 1].revenueAvg7;
-          return first ? `The 7-day average moved ${last >= first ? 'up' : 'down'} ${fmtPct(Math.abs(last - first) / first, 0)} from ${d[6].date} to ${d[d.length - 1].date}.` : null;
+          if (!first) return null;
+          const move = (last - first) / first;
+          return Math.abs(move) < 0.01 ? `The 7-day average stayed flat from ${d[6].date} to ${d[d.length - 1].date} (${fmtUsd(last)} a day).` : `The 7-day average moved ${move > 0 ? 'up' : 'down'} ${fmtPct(Math.abs(move), 0)} from ${d[6].date} to ${d[d.length - 1].date}.`;
         }}
       >
         {(_, shown) => (
