@@ -9,7 +9,7 @@ import { runPipeline } from './run';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const FILES = 6;
-const ROWS_PER_FILE = 150_000;
+const ROWS_PER_FILE = 60_000;
 
 /** Writes FILES landing files of unique, valid REES46 rows (one day each) with DuckDB. */
 async function writeLanding(dir: string): Promise<void> {
@@ -69,5 +69,5 @@ describe('a run killed mid-way', () => {
     );
     expect(counts).toEqual({ n: FILES * ROWS_PER_FILE, distinct_lines: FILES * ROWS_PER_FILE });
     conn.closeSync();
-  });
+  }, 300_000);
 });
