@@ -1,7 +1,8 @@
 /**
  * The pipeline's records of itself, as gold tables for the technical page:
  *
- * gold.pipeline_runs — grain: one row per (run_id, stage). When it started, how long it took, rows in
+ * gold.pipeline_runs — grain: one row per (run_id, stage). Its commit is the last of every run, so
+ * readers (the API) treat it as the "run finished" marker. When it started, how long it took, rows in
  * and out, rejected, quarantined, duplicates removed, bytes written, the table versions it produced.
  *
  * gold.data_quality — grain: one row per (run_id, metric, subject). Long format so new checks need no
@@ -75,7 +76,6 @@ export async function recordRun(instance: DuckDBInstance, lakeDir: string, summa
         JSON.stringify(s.detail),
       ]),
     );
-    await append(conn, tableDir(lakeDir, TABLES.pipelineRuns), runs.sql, { params: runs.params, createIfMissing: true, operationParameters: { runId: summary.runId } });
 
     const measuredAt = timestamp(new Date());
     const metrics: Array<[string, string, number]> = [];
@@ -109,6 +109,9 @@ export async function recordRun(instance: DuckDBInstance, lakeDir: string, summa
     if (metrics.length > 0) {
       await append(conn, tableDir(lakeDir, TABLES.dataQuality), quality.sql, { params: quality.params, createIfMissing: true, operationParameters: { runId: summary.runId } });
     }
+    // Written last: a pipeline_runs commit marks every gold commit before it as part of a finished run.
+    await append(conn, tableDir(lakeDir, TABLES.pipelineRuns), runs.sql, { params: runs.params, createIfMissing: true, operationParameters: { runId: summary.runId } });
+
   } finally {
     conn.closeSync();
   }

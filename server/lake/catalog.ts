@@ -35,6 +35,8 @@ const MAX_ASOF_STATES = 16;
 export class GoldCatalog {
   private latest: GoldState | undefined;
   private readonly asOfStates = new Map<number, Promise<GoldState>>();
+  /** Latest committed versions seen by the last refresh (the published state may lag them). */
+  private latestSeen: Record<GoldTable, number | null> | undefined;
   private readonly holds = new Map<GoldState, number>();
   /** Relations created so far: name → kind (view over Parquet, or table loaded in memory). */
   private readonly created = new Map<string, 'VIEW' | 'TABLE'>();
@@ -95,7 +97,10 @@ export class GoldCatalog {
   }
 
   private async build(): Promise<GoldState> {
-    const versions = await this.latestVersions();
+    const latest = await this.latestVersions();
+    if (this.latestSeen && GOLD_TABLES.every((t) => this.latestSeen![t] === latest[t]) && this.latest) return this.latest;
+    this.latestSeen = latest;
+    const versions = await this.publishedVersions(latest);
     if (this.latest && GOLD_TABLES.every((t) => this.latest!.versions[t] === versions[t])) return this.latest;
     if (versions[ANCHOR_TABLE] === null) throw new DeltaError('NOT_A_TABLE', `no gold tables under ${this.lakeDir}: run the pipeline first`, { table: goldTableDir(this.lakeDir, ANCHOR_TABLE) });
     const views = {} as Record<GoldTable, string>;
@@ -106,6 +111,28 @@ export class GoldCatalog {
     if (previous) await this.collect();
     this.onSwap?.(state);
     return state;
+  }
+
+  /**
+   * The versions a finished pipeline run left: a run commits gold.pipeline_runs last, so every gold
+   * commit up to the newest pipeline_runs commit belongs to a finished run, and the commits of a run
+   * still in progress (or one that failed half-way) stay invisible until its record is written.
+   * Without that table (a lake not written by our pipeline) the latest versions are used.
+   */
+  private async publishedVersions(latest: Record<GoldTable, number | null>): Promise<Record<GoldTable, number | null>> {
+    const runs = await this.history('pipeline_runs');
+    const finished = runs.entries[runs.entries.length - 1]?.timestamp;
+    if (finished === undefined) return latest;
+    const out = {} as Record<GoldTable, number | null>;
+    for (const table of GOLD_TABLES) {
+      if (latest[table] === null) {
+        out[table] = null;
+        continue;
+      }
+      const entries = (await this.history(table)).entries.filter((e) => e.timestamp <= finished);
+      out[table] = entries.length ? entries[entries.length - 1].version : null;
+    }
+    return out;
   }
 
   /** The state named by gold version `asOf` (see gold-tables.ts), cached per version. */
