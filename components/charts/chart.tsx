@@ -15,7 +15,10 @@ export interface ChartClick {
 
 // ECharts is the largest dependency by far: it loads as a separate chunk right after hydration,
 // so headline numbers and text are interactive first. Canvas charts cannot render on the server anyway.
-const EChartCanvas = dynamic(() => import('./echart-canvas'), { ssr: false });
+const loadCanvas = () => import('./echart-canvas');
+// Start fetching the chunk as soon as this module runs in the browser, before hydration reaches a chart.
+if (typeof window !== 'undefined') void loadCanvas();
+const EChartCanvas = dynamic(loadCanvas, { ssr: false });
 
 interface ChartProps {
   build: (theme: ChartTheme) => EChartsOption;
