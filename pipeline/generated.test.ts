@@ -12,19 +12,8 @@ import { scanSql } from './delta/scan';
 import { DeltaTable } from './delta/table';
 import { TABLES, tableDir } from './layers/tables';
 import { reconcile } from './quality/reconcile';
+import type { Manifest } from './generate/manifest';
 import { buildTestLake, type TestLake } from './testing/test-lake';
-
-interface Manifest {
-  expected: {
-    lines: number;
-    bronzeEvents: number;
-    bronzeRejects: number;
-    quarantined: number;
-    quarantineByReason: Record<string, number>;
-    duplicatesRemoved: number;
-    silverEvents: number;
-  };
-}
 
 let lake: TestLake;
 let manifest: Manifest;
