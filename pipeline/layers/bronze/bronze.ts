@@ -90,13 +90,21 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   const connections = [await options.instance.connect(), await options.instance.connect()];
   const cache = new FingerprintCache(path.join(options.lakeDir, '_clicklake', 'landing-fingerprints.json'));
   let doneBytes = 0;
+  let next: Promise<{ value: Prepared | undefined; error: unknown }> | undefined;
   try {
-    for (const file of files) {
-      const outcome = await ingestFile(file, { ...options, eventsDir, rejectsDir, stagingDir, connections, cache }).catch((error: unknown) => {
-        if (!(error instanceof PipelineError)) throw error;
-        options.log(`bronze: skipped ${file.name}: ${error.message}`);
-        return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0 } satisfies FileOutcome;
-      });
+    // Node stages (hashes and numbers) the next file while DuckDB ingests the current one.
+    const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, connections, cache };
+    const prepare = (file: LandingFile) => prepareFile(file, ctx).then((value) => ({ value, error: undefined }), (error: unknown) => ({ value: undefined, error }));
+    const failed = (file: LandingFile, error: unknown): FileOutcome => {
+      if (!(error instanceof PipelineError)) throw error;
+      options.log(`bronze: skipped ${file.name}: ${error.message}`);
+      return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0 };
+    };
+    next = files.length > 0 ? prepare(files[0]) : undefined;
+    for (const [i, file] of files.entries()) {
+      const prepared = await next!;
+      next = i + 1 < files.length ? prepare(files[i + 1]) : undefined;
+      const outcome = prepared.error !== undefined ? failed(file, prepared.error) : await ingestFile(file, prepared.value!, ctx).catch((error: unknown) => failed(file, error));
       result.files.push(outcome);
       result.rows += outcome.rows;
       result.rejects += outcome.rejects;
@@ -105,6 +113,7 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
       options.onProgress?.(doneBytes, totalBytes);
     }
   } finally {
+    await next; // a file staged ahead of a failure must finish before its staging folder goes
     for (const conn of connections) conn.closeSync();
     cache.save();
     rmSync(stagingDir, { recursive: true, force: true });
@@ -122,14 +131,23 @@ interface IngestContext extends BronzeOptions {
   cache: FingerprintCache;
 }
 
-async function ingestFile(file: LandingFile, ctx: IngestContext): Promise<FileOutcome> {
-  const outcome: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
-  const events = await latest(ctx.eventsDir);
+type Prepared = { skip: true } | { skip: false; staged: StagedFile };
+
+/** Recognises an unchanged, fully ingested file without reading it; otherwise stages it. */
+async function prepareFile(file: LandingFile, ctx: IngestContext): Promise<Prepared> {
   // Unchanged files (same size and mtime as when last hashed) are recognised without reading them.
   const cached = ctx.cache.lookup(file);
-  if (cached && isFullyIngested(events, file, cached.hash, cached.pieces)) return outcome;
+  if (cached && isFullyIngested(await latest(ctx.eventsDir), file, cached.hash, cached.pieces)) return { skip: true };
   const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, ctx.pieceBytes));
   ctx.cache.remember(file, staged.contentHash, staged.pieces.length);
+  return { skip: false, staged };
+}
+
+async function ingestFile(file: LandingFile, prepared: Prepared, ctx: IngestContext): Promise<FileOutcome> {
+  const outcome: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
+  if (prepared.skip) return outcome;
+  const { staged } = prepared;
+  const events = await latest(ctx.eventsDir);
   const appId = fingerprintAppId(file, staged.contentHash);
   const previous = previousFingerprint(events, file, appId);
   const done = events.txnVersion(appId) ?? -1;
