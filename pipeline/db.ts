@@ -56,8 +56,3 @@ function normalizeValue(value: unknown): unknown {
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
-
-/** Quote an identifier from an allow-list. */
-export function sqlIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}

@@ -1,37 +1,11 @@
 /** The KPI cards: which section 3 metrics, their units, direction and definitions. */
+import type { Outputs } from '@/components/trpc/types';
 import type { Unit } from '@/components/ui/format';
 
-export interface Kpis {
-  views: number;
-  carts: number;
-  removals: number;
-  purchases: number;
-  revenue: number;
-  users: number;
-  buyers: number;
-  sessions: number;
-  orders: number;
-  conversionRate: number | null;
-  aov: number | null;
-  cartAbandonmentRate: number | null;
-  revenuePerUser: number | null;
-}
-
-export interface KpiData {
-  current: Kpis;
-  previous: Kpis | null;
-  range: { from: string; to: string; days: number };
-  previousRange: { from: string; to: string } | null;
-}
-
-export interface DailyPoint {
-  date: string;
-  revenue: number;
-  orders: number;
-  sessions: number;
-  users: number;
-  conversionRate: number | null;
-}
+/** Shapes come from the API's router types: one definition of section 3 for server and client. */
+export type KpiData = Outputs['executive']['kpis'];
+export type Kpis = KpiData['current'];
+export type DailyPoint = Outputs['executive']['daily'][number];
 
 export interface KpiSpec {
   key: keyof Kpis;

@@ -17,15 +17,8 @@ export const TABLES = {
   benchmarks: 'gold/benchmarks',
 } as const;
 
-export type TableKey = keyof typeof TABLES;
-
 export function tableDir(lake: string, relative: string): string {
   return path.join(lake, relative);
-}
-
-/** `silver/events` → `silver.events` */
-export function tableName(relative: string): string {
-  return relative.split('/').join('.');
 }
 
 const text = (name: string, nullable = true) => ({ name, type: 'string' as const, nullable, metadata: {} });

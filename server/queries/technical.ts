@@ -2,21 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeltaTable } from '../../pipeline/delta';
+import type { StageRecord } from '../../pipeline/quality/records';
 import type { GoldState } from '../lake/catalog';
 import type { Database, Params } from '../lake/database';
 
-export interface RunStage {
-  stage: string;
-  startedAt: string;
-  durationMs: number;
-  rowsIn: number;
-  rowsOut: number;
-  rejected: number;
-  quarantined: number;
-  duplicatesRemoved: number;
-  bytesWritten: number;
-  versions: Record<string, number>;
-}
+/** A gold.pipeline_runs row as the pipeline recorded it, with its start time as ISO text. */
+export type RunStage = Omit<StageRecord, 'startedAt' | 'detail'> & { startedAt: string };
 
 export async function runs(db: Database, state: GoldState, limit: number): Promise<Array<{ runId: string; startedAt: string; durationMs: number; stages: RunStage[] }>> {
   const params: Params = { limit };

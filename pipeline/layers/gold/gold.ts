@@ -12,12 +12,9 @@ import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
 import { TABLES, tableDir } from '../tables';
-import type { GoldModel } from './model';
 import { DAILY_MODELS } from './models/daily';
 import { PERIOD_MODELS } from './models/period';
 import { hmacParams, hmacSql, keyFromHexSql, loadPseudonymKey } from './pseudonym';
-
-export const GOLD_MODELS: GoldModel[] = [...DAILY_MODELS, ...PERIOD_MODELS];
 
 /** Events per chunk of dates: bounds memory at the full month, one chunk (fewest commits) below. */
 const EVENTS_PER_CHUNK = 12_000_000;

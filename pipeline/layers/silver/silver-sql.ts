@@ -28,18 +28,8 @@ const isPlainTime = (x: string) => `regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[
 /** ISO-8601 with `T` and a zone (`Z` or an offset), converted to UTC. */
 const ISO_TIME = `'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)'`;
 
-export const REASON_CODES = [
-  'invalid_event_time',
-  'invalid_event_type',
-  'invalid_product_id',
-  'invalid_user_id',
-  'invalid_price',
-  'missing_session',
-  'invalid_category_id',
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
 export const EVENT_TYPES = ['view', 'cart', 'remove_from_cart', 'purchase'] as const;
+const EVENT_TYPE_LIST = EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 
 /**
  * Typed batch from a bronze relation `source` (a table expression with bronze.events columns).
@@ -71,7 +61,7 @@ typed AS (
       WHEN ${isPlainTime('t_time')} THEN try_strptime(t_time[1:19], '%Y-%m-%d %H:%M:%S')
       WHEN regexp_full_match(t_time, ${ISO_TIME}) THEN timezone('UTC', try_cast(t_time AS TIMESTAMPTZ))
     END AS event_time,
-    CASE WHEN t_type IN ('view', 'cart', 'remove_from_cart', 'purchase') THEN t_type END AS event_type,
+    CASE WHEN t_type IN (${EVENT_TYPE_LIST}) THEN t_type END AS event_type,
     CASE WHEN ${isInteger('t_product')} THEN try_cast(t_product AS BIGINT) END AS product_id,
     CASE WHEN ${isInteger('t_category_id')} THEN try_cast(t_category_id AS BIGINT) END AS category_id,
     CASE WHEN ${isDecimal('t_price')} THEN try_cast(t_price AS DECIMAL(12, 2)) END AS price,

@@ -1,6 +1,17 @@
 /** Daily gold models: partitioned by event_date, rebuilt only for the dates a run touched. */
 import { defineModel, priceBandSql } from '../model';
 
+/** Counts by event type and purchase revenue: the measures every daily model starts from. */
+function eventCounts(alias = ''): string {
+  return [
+    `count(*) FILTER (WHERE ${alias}event_type = 'view') AS views`,
+    `count(*) FILTER (WHERE ${alias}event_type = 'cart') AS carts`,
+    `count(*) FILTER (WHERE ${alias}event_type = 'remove_from_cart') AS removals`,
+    `count(*) FILTER (WHERE ${alias}event_type = 'purchase') AS purchases`,
+    `coalesce(sum(${alias}price) FILTER (WHERE ${alias}event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue`,
+  ].join(',\n    ');
+}
+
 export const dailyKpis = defineModel({
   name: 'daily_kpis',
   kind: 'daily',
@@ -21,11 +32,7 @@ session_counts AS (
 event_counts AS (
   SELECT event_date,
     count(*) AS events,
-    count(*) FILTER (WHERE event_type = 'view') AS views,
-    count(*) FILTER (WHERE event_type = 'cart') AS carts,
-    count(*) FILTER (WHERE event_type = 'remove_from_cart') AS removals,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-    coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
+    ${eventCounts()},
     count(DISTINCT user_key) AS users,
     count(DISTINCT user_key) FILTER (WHERE event_type = 'purchase') AS buyers,
     count(DISTINCT session_key) AS sessions,
@@ -52,11 +59,7 @@ final AS (
     event_date, category_l1, brand_label AS brand, session_key,
     -- A few real sessions carry several user ids: the user is part of the grain so none is lost.
     user_key,
-    count(*) FILTER (WHERE event_type = 'view') AS views,
-    count(*) FILTER (WHERE event_type = 'cart') AS carts,
-    count(*) FILTER (WHERE event_type = 'remove_from_cart') AS removals,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-    coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
+    ${eventCounts()},
     coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0)::DECIMAL(18, 2) AS cart_value
   FROM events
   GROUP BY event_date, category_l1, brand_label, session_key, user_key
@@ -81,11 +84,7 @@ final AS (
     e.event_date, e.product_id, e.category_l1,
     any_value(e.category_l2) AS category_l2, any_value(e.category_l3) AS category_l3,
     e.brand_label AS brand,
-    count(*) FILTER (WHERE e.event_type = 'view') AS views,
-    count(*) FILTER (WHERE e.event_type = 'cart') AS carts,
-    count(*) FILTER (WHERE e.event_type = 'remove_from_cart') AS removals,
-    count(*) FILTER (WHERE e.event_type = 'purchase') AS purchases,
-    coalesce(sum(e.price) FILTER (WHERE e.event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
+    ${eventCounts('e.')},
     count(*) FILTER (WHERE e.event_type = 'cart' AND NOT s.has_purchase) AS abandoned_carts,
     coalesce(sum(e.price) FILTER (WHERE e.event_type = 'cart' AND NOT s.has_purchase), 0)::DECIMAL(18, 2) AS abandoned_value,
     avg(e.price)::DECIMAL(12, 2) AS avg_price
@@ -107,11 +106,7 @@ final AS (
   SELECT
     event_date, category_l1, coalesce(category_l2, '(none)') AS category_l2, coalesce(category_l3, '(none)') AS category_l3,
     brand_label AS brand, ${priceBandSql('price')} AS price_band,
-    count(*) FILTER (WHERE event_type = 'view') AS views,
-    count(*) FILTER (WHERE event_type = 'cart') AS carts,
-    count(*) FILTER (WHERE event_type = 'remove_from_cart') AS removals,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-    coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue,
+    ${eventCounts()},
     count(DISTINCT product_id) AS products
   FROM events
   GROUP BY ALL
