@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { lastDayHours, lastRun, searchBrands } from '../../queries/meta';
+import { completeness, partialDaysIn, quarantineShare, runMarkers } from '../../queries/provenance';
+import { previousRange } from '../../queries/executive';
 import { ANCHOR_TABLE } from '../../lake/gold-tables';
 import { filtersInput } from '../filters';
 import { publicProcedure, router } from '../init';
@@ -38,7 +40,7 @@ export const metaRouter = router({
     ctx.service.serveState(ctx.trace, path, input?.asOf, async (state) => {
       const meta = await ctx.service.meta(state);
       const scope = { db: ctx.service.db, state, meta };
-      const [run, hours] = await Promise.all([lastRun(scope), lastDayHours(scope)]);
+      const [run, hours, days] = await Promise.all([lastRun(scope), lastDayHours(scope), completeness(ctx.service.db, state, meta)]);
       return {
         goldVersion: state.goldVersion,
         asOf: state.asOf,
@@ -46,8 +48,38 @@ export const metaRouter = router({
         ...run,
         lastDayHours: hours.hours,
         lastEventHour: hours.lastEventHour,
-        partialLastDay: hours.lastEventHour === null || hours.lastEventHour < 23,
+        partialLastDay: days.lastDayPartial,
         checkedAt: new Date().toISOString(),
+      };
+    }),
+  ),
+
+  /**
+   * Provenance of a filtered range: the pipeline runs that rebuilt dates inside it (chart markers),
+   * the share of its source rows that were quarantined, and its partly loaded days (and those of the
+   * previous period it is compared with).
+   */
+  provenance: publicProcedure.input(filtersInput).query(({ ctx, input, path }) =>
+    ctx.service.serve(ctx.trace, path, input, async (scope) => {
+      const { from, to } = scope.filters;
+      const [runs, quarantine, days] = await Promise.all([
+        runMarkers(scope.db, scope.state),
+        quarantineShare(scope.db, scope.state, scope.filters, ctx.service.catalog.lakeDir),
+        completeness(scope.db, scope.state, scope.meta),
+      ]);
+      const previous = previousRange(scope);
+      return {
+        range: { from, to },
+        goldVersion: scope.state.goldVersion,
+        runs: runs.flatMap((run) => {
+          const dates = run.dates.filter((d) => d >= from && d <= to);
+          return dates.length ? [{ ...run, dates }] : [];
+        }),
+        quarantine,
+        completeness: days,
+        partialDays: partialDaysIn(days, from, to),
+        // A previous period can only hold the first loaded day, when that one is partial.
+        previousPartialDays: previous ? partialDaysIn(days, previous.from, previous.to) : [],
       };
     }),
   ),
