@@ -195,7 +195,7 @@ describe('bad landing files', () => {
   it('splits big files into pieces and still numbers every line exactly', async () => {
     const ws = workspace();
     copyFileSync(EXCERPT, path.join(ws.landingDir, '2019-10-01.csv'));
-    await runPipeline({ ...ws, instance, pieceBytes: 700 });
+    await runPipeline({ ...ws, instance, staging: { pieceBytes: 700 } });
     const lines = await rows<{ line: number }>(ws.lakeDir, TABLES.bronzeEvents, '_source_line AS line', 'ORDER BY 1');
     const rejects = await rows<{ line: number }>(ws.lakeDir, TABLES.bronzeRejects, '_source_line AS line', 'ORDER BY 1');
     const all = [...lines, ...rejects].map((r) => r.line).sort((a, b) => a - b);

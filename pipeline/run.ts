@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDB } from './db';
 import { PipelineError } from './errors';
-import { runBronze, type BronzeResult } from './layers/bronze/bronze';
+import { runBronze, type BronzeOptions, type BronzeResult } from './layers/bronze/bronze';
 import { runGold, type GoldResult } from './layers/gold/gold';
 import { runSilver, type SilverResult } from './layers/silver/silver';
 import { reconcile, type Reconciliation } from './quality/reconcile';
@@ -21,7 +21,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   onProgress?: (stage: string, done: number, total: number) => void;
   instance?: DuckDBInstance;
-  pieceBytes?: number;
+  /** Staging knobs (tests): piece size, in-place size limit, numbered path for every file. */
+  staging?: Pick<BronzeOptions, 'pieceBytes' | 'directMaxBytes' | 'forceNumbered'>;
 }
 
 export interface RunSummary {
@@ -67,7 +68,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         batchId,
         ingestedAt: started,
         log,
-        pieceBytes: options.pieceBytes,
+        ...options.staging,
         onProgress: (done, total) => options.onProgress?.('bronze', done, total),
       }),
     (b) => ({

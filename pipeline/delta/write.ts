@@ -34,6 +34,8 @@ export interface WriteDataFilesOptions {
   targetFileSize?: number;
   /** `dataChange` of the add actions (false for compaction). */
   dataChange?: boolean;
+  /** Parquet encoding: codec (default zstd) and whether strings may be dictionary-encoded (default yes). */
+  parquet?: { compression?: 'zstd' | 'lz4' | 'snappy'; stringDictionary?: boolean };
 }
 
 export interface WrittenFiles {
@@ -101,12 +103,13 @@ export async function writeDataFiles(conn: DuckDBConnection, options: WriteDataF
   const select = schema.fields.map((f) => projection(f, present.has(f.name))).join(', ');
   const copyOptions = [
     'FORMAT parquet',
-    'COMPRESSION zstd',
+    `COMPRESSION ${options.parquet?.compression ?? 'zstd'}`,
     `ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`,
     "FILENAME_PATTERN 'part-{uuid}'",
     'APPEND true',
     'RETURN_STATS true',
   ];
+  if (options.parquet?.stringDictionary === false) copyOptions.push('STRING_DICTIONARY_PAGE_SIZE_LIMIT 1');
   // DuckDB cannot roll files over by size in partitioned writes: one file per partition (per thread).
   if (options.partitionColumns.length > 0) copyOptions.push(`PARTITION_BY (${options.partitionColumns.map(quoteIdentifier).join(', ')})`);
   else copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE))}`);

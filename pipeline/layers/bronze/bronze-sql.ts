@@ -11,6 +11,7 @@
  * (the staged table is built in line order and DuckDB preserves insertion order), with no sort.
  */
 import { sqlString } from '../../db';
+import { SOURCE_COLUMNS } from './landing';
 
 /** One CSV field: quoted (doubled quotes inside) or a run of characters without comma or quote. */
 const FIELD = `("([^"]|"")*"|[^,"]*)`;
@@ -21,6 +22,38 @@ export interface PieceSource {
   delimiter: number;
 }
 
+/** A clean piece (no quote, CR, blank line or NUL): one CSV row per physical line. */
+export interface CleanPieceSource {
+  path: string;
+  /** Line number of the piece's first line. */
+  firstLine: number;
+  hasHeader: boolean;
+}
+
+/**
+ * bronze.events rows of a clean piece, read by DuckDB's CSV reader (all text, quoting off, strict:
+ * a line that is not 9 fields fails the read, and the file then takes the numbered path). Rows come
+ * in file order and each physical line is one row, so the line number is the row's position — a
+ * streaming row_number() (one thread per piece; pieces and files run side by side). Empty fields
+ * stay empty strings, as the numbered path keeps them. Parameters as bronzeEventsSql plus $after:
+ * only lines after it (a resumed file).
+ */
+export function cleanEventsSql(piece: CleanPieceSource): string {
+  const offset = piece.firstLine - 1 + (piece.hasHeader ? 1 : 0);
+  const columns = `{${SOURCE_COLUMNS.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
+  return `
+SELECT * FROM (
+  SELECT
+    ${SOURCE_COLUMNS.map((c) => `coalesce(${c}, '') AS ${c}`).join(', ')},
+    $source_file::VARCHAR AS _source_file,
+    CAST(row_number() OVER () + ${offset} AS BIGINT) AS _source_line,
+    $batch_id::VARCHAR AS _batch_id,
+    $ingested_at::TIMESTAMPTZ AS _ingested_at
+  FROM read_csv(${sqlString(piece.path)}, header = ${piece.hasHeader}, auto_detect = false, columns = ${columns}, delim = ',', quote = '', escape = '', new_line = '\\n', strict_mode = true, null_padding = false)
+)
+WHERE _source_line > $after`;
+}
+
 /**
  * Table function over a numbered piece: `line` (the source line number, written by staging before
  * the delimiter) and `raw` (the line as it arrived; NULL when empty). No quoting, no window: DuckDB
@@ -28,7 +61,8 @@ export interface PieceSource {
  */
 export function linesSource({ path, delimiter }: PieceSource): string {
   const delim = `\\x${delimiter.toString(16).padStart(2, '0')}`;
-  return `read_csv(${sqlString(path)}, columns = {'line': 'BIGINT', 'raw': 'VARCHAR'}, header = false, delim = E'${delim}', quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false, null_padding = true, max_line_size = 10000000)`;
+  // Every staged line has exactly one delimiter, so no null padding (which would also make DuckDB read serially).
+  return `read_csv(${sqlString(path)}, columns = {'line': 'BIGINT', 'raw': 'VARCHAR'}, header = false, delim = E'${delim}', quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false, max_line_size = 10000000)`;
 }
 
 /**
@@ -47,12 +81,12 @@ export function pieceLinesSql(source: PieceSource): string {
   FROM (
     SELECT line, raw, CASE WHEN raw IS NOT NULL AND NOT contains(raw, '"') THEN string_split(raw, ',') END AS parts
     FROM ${linesSource(source)}
-    WHERE line > 1
+    WHERE line > greatest(1, $after)
   )
 )`;
 }
 
-/** bronze.events rows of a piece (`pieceLinesSql`). Parameters: $source_file, $batch_id, $ingested_at. */
+/** bronze.events rows of a piece (`pieceLinesSql`). Parameters: $source_file, $batch_id, $ingested_at, $after (lines up to it are skipped). */
 export function bronzeEventsSql(lines: string): string {
   return `
 SELECT

@@ -15,13 +15,13 @@ import type { AddAction, TxnAction } from '../../delta/actions';
 import { DeltaTable } from '../../delta/table';
 import type { Snapshot } from '../../delta/snapshot';
 import { commit } from '../../delta/transaction';
-import { writeDataFiles } from '../../delta/write';
+import { writeDataFiles, type WrittenFiles } from '../../delta/write';
 import { PipelineError } from '../../errors';
 import { BRONZE_EVENTS_SCHEMA, BRONZE_REJECTS_SCHEMA, TABLES, tableDir } from '../tables';
 import { timed } from '../../profile';
-import { bronzeEventsSql, bronzeRejectsSql, pieceLinesSql } from './bronze-sql';
+import { bronzeEventsSql, bronzeRejectsSql, cleanEventsSql, pieceLinesSql } from './bronze-sql';
 import { FingerprintCache } from './fingerprint-cache';
-import { fingerprintAppId, fingerprintPrefix, listLandingFiles, stageFile, type LandingFile, type StagedFile } from './landing';
+import { fingerprintAppId, fingerprintPrefix, listLandingFiles, removePieces, stageFile, type LandingFile, type Piece, type StagedFile } from './landing';
 
 export interface FileOutcome {
   name: string;
@@ -54,7 +54,14 @@ export interface BronzeOptions {
   /** Called after each piece with cumulative source bytes, for progress bars. */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   pieceBytes?: number;
+  /** Plain files up to this size are read in place (default 1 GiB). */
+  directMaxBytes?: number;
+  /** Stage every file numbered (tests compare the paths). */
+  forceNumbered?: boolean;
 }
+
+/** Bronze is all text and written once per run: LZ4 and no string dictionaries write it ~2× faster than zstd. */
+const BRONZE_WRITE = { parquet: { compression: 'lz4', stringDictionary: false } } as const;
 
 async function ensureTable(dir: string, schema: typeof BRONZE_EVENTS_SCHEMA, description: string): Promise<void> {
   if (!DeltaTable.exists(dir)) {
@@ -89,31 +96,45 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   const result: BronzeResult = { files: [], rows: 0, rejects: 0, eventsVersion: -1, rejectsVersion: -1, bytesWritten: 0 };
   const connections = [await options.instance.connect(), await options.instance.connect()];
   const cache = new FingerprintCache(path.join(options.lakeDir, '_clicklake', 'landing-fingerprints.json'));
+  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache };
+  // Node reads and stages files one after the other while two DuckDB connections ingest their pieces:
+  // files (and pieces of big files) are written side by side; each file commits its pieces in order.
+  const queue = new WorkQueue<Work>(2);
+  const pending: Promise<FileOutcome>[] = [];
   let doneBytes = 0;
-  let next: Promise<{ value: Prepared | undefined; error: unknown }> | undefined;
+  const finish = (outcome: FileOutcome, file: LandingFile) => {
+    doneBytes += file.size;
+    options.onProgress?.(doneBytes, totalBytes);
+    return outcome;
+  };
+  const produce = async () => {
+    try {
+      for (const file of files) {
+        const ingest = await planFile(file, ctx).catch((error: unknown) => failed(file, error, options.log));
+        if (!(ingest instanceof FileIngest)) {
+          pending.push(Promise.resolve(finish(ingest, file)));
+          continue;
+        }
+        pending.push(ingest.done.then((outcome) => finish(outcome, file)));
+        for (const work of ingest.works()) await queue.push(work);
+      }
+    } finally {
+      queue.close();
+    }
+  };
+  const consume = async (conn: DuckDBConnection) => {
+    for (let work = await queue.pull(); work; work = await queue.pull()) await work.ingest.run(work, conn);
+  };
   try {
-    // Node stages (hashes and numbers) the next file while DuckDB ingests the current one.
-    const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, connections, cache };
-    const prepare = (file: LandingFile) => prepareFile(file, ctx).then((value) => ({ value, error: undefined }), (error: unknown) => ({ value: undefined, error }));
-    const failed = (file: LandingFile, error: unknown): FileOutcome => {
-      if (!(error instanceof PipelineError)) throw error;
-      options.log(`bronze: skipped ${file.name}: ${error.message}`);
-      return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0 };
-    };
-    next = files.length > 0 ? prepare(files[0]) : undefined;
-    for (const [i, file] of files.entries()) {
-      const prepared = await next!;
-      next = i + 1 < files.length ? prepare(files[i + 1]) : undefined;
-      const outcome = prepared.error !== undefined ? failed(file, prepared.error) : await ingestFile(file, prepared.value!, ctx).catch((error: unknown) => failed(file, error));
+    await Promise.all([produce(), ...connections.map(consume)]);
+    for (const outcome of await Promise.all(pending)) {
       result.files.push(outcome);
       result.rows += outcome.rows;
       result.rejects += outcome.rejects;
       result.bytesWritten += outcome.bytes;
-      doneBytes += file.size;
-      options.onProgress?.(doneBytes, totalBytes);
     }
   } finally {
-    await next; // a file staged ahead of a failure must finish before its staging folder goes
+    await Promise.allSettled(pending);
     for (const conn of connections) conn.closeSync();
     cache.save();
     rmSync(stagingDir, { recursive: true, force: true });
@@ -123,78 +144,243 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   return result;
 }
 
+function failed(file: LandingFile, error: unknown, log: (line: string) => void): FileOutcome {
+  if (!(error instanceof PipelineError)) throw error;
+  log(`bronze: skipped ${file.name}: ${error.message}`);
+  return { name: file.name, status: 'failed', code: error.code, message: error.message, lines: 0, rows: 0, rejects: 0, bytes: 0 };
+}
+
 interface IngestContext extends BronzeOptions {
   eventsDir: string;
   rejectsDir: string;
   stagingDir: string;
-  connections: DuckDBConnection[];
   cache: FingerprintCache;
 }
 
-type Prepared = { skip: true } | { skip: false; staged: StagedFile };
-
-/** Recognises an unchanged, fully ingested file without reading it; otherwise stages it. */
-async function prepareFile(file: LandingFile, ctx: IngestContext): Promise<Prepared> {
-  // Unchanged files (same size and mtime as when last hashed) are recognised without reading them.
-  const cached = ctx.cache.lookup(file);
-  if (cached && isFullyIngested(await latest(ctx.eventsDir), file, cached.hash, cached.pieces)) return { skip: true };
-  const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, ctx.pieceBytes));
-  ctx.cache.remember(file, staged.contentHash, staged.pieces.length);
-  return { skip: false, staged };
+interface Work {
+  ingest: FileIngest;
+  piece: Piece;
 }
 
-async function ingestFile(file: LandingFile, prepared: Prepared, ctx: IngestContext): Promise<FileOutcome> {
-  const outcome: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
-  if (prepared.skip) return outcome;
-  const { staged } = prepared;
+/** A bounded queue between the staging producer and the DuckDB workers. */
+class WorkQueue<T> {
+  private readonly items: T[] = [];
+  private readonly takers: Array<(item: T | undefined) => void> = [];
+  private readonly space: Array<() => void> = [];
+  private closed = false;
+
+  constructor(private readonly capacity: number) {}
+
+  async push(item: T): Promise<void> {
+    const taker = this.takers.shift();
+    if (taker) return taker(item);
+    while (this.items.length >= this.capacity) await new Promise<void>((resolve) => this.space.push(resolve));
+    this.items.push(item);
+  }
+
+  pull(): Promise<T | undefined> {
+    const item = this.items.shift();
+    if (item !== undefined) {
+      this.space.shift()?.();
+      return Promise.resolve(item);
+    }
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.takers.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const taker of this.takers.splice(0)) taker(undefined);
+  }
+}
+
+/**
+ * Recognises an unchanged, fully ingested file without reading it; otherwise stages it and returns
+ * what is left to ingest. The txn version of a file is the number of the last source line committed,
+ * so a resumed file skips exactly the lines already in, however it is staged this time.
+ */
+async function planFile(file: LandingFile, ctx: IngestContext): Promise<FileIngest | FileOutcome> {
+  const skipped: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
+  const cached = ctx.cache.lookup(file);
+  if (cached?.lines !== undefined && ((await latest(ctx.eventsDir)).txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) >= cached.lines) return skipped;
+  const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, { pieceBytes: ctx.pieceBytes, directMaxBytes: ctx.directMaxBytes, forceNumbered: ctx.forceNumbered }));
   const events = await latest(ctx.eventsDir);
   const appId = fingerprintAppId(file, staged.contentHash);
-  const previous = previousFingerprint(events, file, appId);
   const done = events.txnVersion(appId) ?? -1;
-  if (previous && done < 0) {
-    removePieces(staged);
+  if (previousFingerprint(events, file, appId) && done < 0) {
+    removePieces(staged.pieces);
     throw new PipelineError('changed_file', `${file.name} changed since it was ingested (size or content differs); rename it to ingest it as a new file`);
   }
-  if (done >= staged.pieces.length - 1) {
-    removePieces(staged);
-    return outcome;
+  const lastLine = staged.pieces.at(-1)?.lastLine;
+  ctx.cache.remember(file, staged.contentHash, cached?.hash === staged.contentHash ? cached.lines : lastLine);
+  if (lastLine !== undefined && done >= lastLine) {
+    removePieces(staged.pieces);
+    return skipped;
   }
   const rejectsDone = (await latest(ctx.rejectsDir)).txnVersion(appId) ?? -1;
-  // Stage and write two pieces at a time; commit strictly in piece order so the txn version always
-  // means "every piece up to here is in".
-  let committing: Promise<void> = Promise.resolve();
-  const queue = staged.pieces.map((piece, index) => ({ piece, index })).filter(({ index }) => index > done);
-  const worker = async (conn: DuckDBConnection) => {
-    while (queue.length > 0) {
-      const { piece, index } = queue.shift()!;
-      const params = { source_file: file.name, batch_id: ctx.batchId, ingested_at: new DuckDBTimestampTZValue(BigInt(ctx.ingestedAt.getTime()) * 1000n) };
-      const lines = pieceLinesSql({ path: piece.path, delimiter: staged.delimiter });
-      // Two streaming reads of the piece (rejects are few) instead of materialising it.
-      const rejects = index > rejectsDone ? await timed(`bronze: rejects ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA })) : undefined;
-      const rows = await timed(`bronze: write events ${file.name}#${index}`, () => writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }));
-      if (piece.temporary) rmSync(piece.path, { force: true });
-      const previousCommit = committing;
-      committing = (async () => {
-        await previousCommit;
-        const txns = [{ appId, version: index, lastUpdated: Date.now() }];
-        const parameters = { file: file.name, piece: index, pieces: staged.pieces.length, fingerprint: staged.contentHash, batchId: ctx.batchId };
-        if (rejects && rejects.numOutputRows > 0) {
-          await commitOrFail(ctx.rejectsDir, { adds: rejects.adds, txns }, parameters, rejects.numOutputRows, rejects.numOutputBytes);
+  return new FileIngest(file, staged, appId, done, rejectsDone, ctx);
+}
+
+/**
+ * One landing file being ingested: its pieces are written by whichever connection is free and
+ * committed strictly in order (rejects, then events, each with txn = last line of the piece), so
+ * the txn version always means "every line up to here is in".
+ */
+class FileIngest {
+  private readonly outcome: FileOutcome;
+  private commits: Promise<void> = Promise.resolve();
+  private remaining: number;
+  private resolveDone!: (outcome: FileOutcome) => void;
+  private rejectDone!: (error: unknown) => void;
+  readonly done = new Promise<FileOutcome>((resolve, reject) => {
+    this.resolveDone = resolve;
+    this.rejectDone = reject;
+  });
+  /** Set when a clean-path read failed: later pieces are dropped and the file is staged numbered. */
+  private fallback: Promise<void> | undefined;
+  /** A clean-path read failed: pieces of that staging are not committed. */
+  private stale = false;
+  private error: unknown;
+
+  constructor(
+    readonly file: LandingFile,
+    private staged: StagedFile,
+    private readonly appId: string,
+    private eventsDone: number,
+    private rejectsDone: number,
+    private readonly ctx: IngestContext,
+  ) {
+    this.outcome = { name: file.name, status: 'ingested', lines: 0, rows: 0, rejects: 0, bytes: 0 };
+    this.remaining = this.todo().length;
+    this.done.catch(() => undefined);
+    if (this.remaining === 0) this.settle();
+  }
+
+  private todo(): Piece[] {
+    return this.staged.pieces.filter((piece) => piece.lastLine === undefined || piece.lastLine > this.eventsDone);
+  }
+
+  works(): Work[] {
+    return this.todo().map((piece) => ({ ingest: this, piece }));
+  }
+
+  async run(work: Work, conn: DuckDBConnection): Promise<void> {
+    try {
+      // Pieces of a staging that failed (or of a file that failed) are dropped, but still counted.
+      if (!this.fallback && this.error === undefined) await this.ingestPiece(work.piece, this.staged, conn);
+    } catch (error) {
+      if (isCleanReadFailure(this.staged, error)) {
+        // The clean read refused a line (not 9 fields, or too long): redo what is left, numbered.
+        if (!this.fallback) {
+          this.ctx.log(`bronze: ${this.file.name}: ${(error as Error).message.split('\n')[0]}; reading it line by line instead`);
+          this.fallback = this.restageNumbered(conn);
+          // The fallback uses this connection: the worker waits for it before taking more work.
+          await this.fallback.catch(() => undefined);
         }
-        await timed(`bronze: commit ${file.name}#${index}`, () => commitOrFail(ctx.eventsDir, { adds: rows.adds, txns }, parameters, rows.numOutputRows, rows.numOutputBytes));
-        outcome.rows += rows.numOutputRows;
-        outcome.rejects += rejects?.numOutputRows ?? 0;
-        outcome.bytes += rows.numOutputBytes + (rejects?.numOutputBytes ?? 0);
-      })();
-      await committing;
+      } else this.error ??= error;
+    } finally {
+      if (work.piece.temporary) rmSync(work.piece.path, { force: true });
     }
-  };
-  await Promise.all(ctx.connections.map((conn) => worker(conn)));
-  await committing;
-  outcome.status = 'ingested';
-  outcome.lines = outcome.rows + outcome.rejects;
-  ctx.log(`bronze: ${file.name}: ${outcome.rows.toLocaleString('en-US')} rows, ${outcome.rejects.toLocaleString('en-US')} rejected lines`);
-  return outcome;
+    if (--this.remaining === 0) {
+      await this.fallback?.catch((error: unknown) => (this.error ??= error));
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    this.commits.then(
+      () => {
+        if (this.error !== undefined) return this.rejectDone(this.error);
+        this.outcome.lines = this.outcome.rows + this.outcome.rejects;
+        this.ctx.log(`bronze: ${this.file.name}: ${this.outcome.rows.toLocaleString('en-US')} rows, ${this.outcome.rejects.toLocaleString('en-US')} rejected lines`);
+        this.resolveDone(this.outcome);
+      },
+      (error: unknown) => this.rejectDone(this.error ?? error),
+    );
+  }
+
+  private async restageNumbered(conn: DuckDBConnection): Promise<void> {
+    await this.commits.catch(() => undefined);
+    removePieces(this.staged.pieces);
+    const numbered = await timed(`bronze: stage numbered ${this.file.name}`, () => stageFile(this.file, this.ctx.stagingDir, { pieceBytes: this.ctx.pieceBytes, forceNumbered: true }));
+    this.staged = numbered;
+    try {
+      for (const piece of this.todo()) await this.ingestPiece(piece, numbered, conn);
+    } finally {
+      removePieces(numbered.pieces);
+    }
+  }
+
+  private async ingestPiece(piece: Piece, staged: StagedFile, conn: DuckDBConnection): Promise<void> {
+    const { ctx, file } = this;
+    // Reserve this piece's place in the commit order before writing: pieces written side by side
+    // still commit in line order, and none commits after an earlier one failed.
+    const previous = this.commits;
+    let release!: (commitPiece: (() => Promise<void>) | undefined) => void;
+    const written = new Promise<(() => Promise<void>) | undefined>((resolve) => (release = resolve));
+    this.commits = (async () => {
+      await previous;
+      await (await written)?.();
+    })();
+    this.commits.catch(() => undefined);
+    const label = `${file.name}#${staged.pieces.indexOf(piece)}`;
+    const params = { source_file: file.name, batch_id: ctx.batchId, ingested_at: new DuckDBTimestampTZValue(BigInt(ctx.ingestedAt.getTime()) * 1000n) };
+    let rejects: WrittenFiles | undefined;
+    let events: WrittenFiles;
+    try {
+      if (staged.mode === 'numbered') {
+        const lines = pieceLinesSql({ path: piece.path, delimiter: staged.delimiter });
+        // Two streaming reads of the piece (rejects are few) instead of materialising it.
+        if (piece.lastLine === undefined || piece.lastLine > this.rejectsDone) {
+          rejects = await timed(`bronze: rejects ${label}`, () =>
+            writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params: { ...params, after: this.rejectsDone }, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA }),
+          );
+        }
+        events = await timed(`bronze: events ${label}`, () =>
+          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params: { ...params, after: this.eventsDone }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }),
+        );
+      } else {
+        events = await timed(`bronze: events ${label}`, () =>
+          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: cleanEventsSql(piece), params: { ...params, after: this.eventsDone }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
+        );
+      }
+    } catch (error) {
+      if (isCleanReadFailure(staged, error)) this.stale = true;
+      else this.error ??= error;
+      release(undefined);
+      throw error;
+    }
+    // A direct piece (the whole file) learns its last line by reading: the lines before plus one per row.
+    const lastLine = piece.lastLine ?? Math.max(this.eventsDone, piece.firstLine - 1 + (piece.hasHeader ? 1 : 0)) + events.numOutputRows;
+    release(async () => {
+      if (this.error !== undefined || (staged.mode !== 'numbered' && this.stale) || lastLine <= this.eventsDone) {
+        removeWritten(ctx.eventsDir, events, ctx.rejectsDir, rejects);
+        return;
+      }
+      const txns = [{ appId: this.appId, version: lastLine, lastUpdated: Date.now() }];
+      const parameters = { file: file.name, lastLine, fingerprint: staged.contentHash, batchId: ctx.batchId };
+      if (rejects && rejects.numOutputRows > 0) await commitOrFail(ctx.rejectsDir, { adds: rejects.adds, txns }, parameters, rejects.numOutputRows, rejects.numOutputBytes);
+      await timed(`bronze: commit ${label}`, () => commitOrFail(ctx.eventsDir, { adds: events.adds, txns }, parameters, events.numOutputRows, events.numOutputBytes));
+      this.eventsDone = lastLine;
+      this.rejectsDone = Math.max(this.rejectsDone, lastLine);
+      if (piece === staged.pieces.at(-1)) ctx.cache.remember(file, staged.contentHash, lastLine);
+      this.outcome.rows += events.numOutputRows;
+      this.outcome.rejects += rejects?.numOutputRows ?? 0;
+      this.outcome.bytes += events.numOutputBytes + (rejects?.numOutputBytes ?? 0);
+    });
+    await this.commits;
+  }
+}
+
+/** A DuckDB read error on the clean path (a line that is not exactly 9 plain fields). */
+function isCleanReadFailure(staged: StagedFile, error: unknown): boolean {
+  return staged.mode !== 'numbered' && !(error instanceof PipelineError) && error instanceof Error && /CSV|column|line/i.test(error.message);
+}
+
+/** Data files written for a piece that will not be committed. */
+function removeWritten(eventsDir: string, events: WrittenFiles, rejectsDir: string, rejects: WrittenFiles | undefined): void {
+  for (const add of events.adds) rmSync(path.join(eventsDir, decodeURIComponent(add.path)), { force: true });
+  for (const add of rejects?.adds ?? []) rmSync(path.join(rejectsDir, decodeURIComponent(add.path)), { force: true });
 }
 
 async function commitOrFail(
@@ -214,12 +400,4 @@ async function commitOrFail(
     isBlindAppend: true,
   });
   if (result.status !== 'committed') throw new PipelineError('stage_failed', `bronze commit to ${dir} failed: ${result.reason}`);
-}
-
-function isFullyIngested(events: Snapshot, file: LandingFile, hash: string, pieces: number): boolean {
-  return (events.txnVersion(fingerprintAppId(file, hash)) ?? -1) >= pieces - 1;
-}
-
-function removePieces(staged: StagedFile): void {
-  for (const piece of staged.pieces) if (piece.temporary) rmSync(piece.path, { force: true });
 }

@@ -11,7 +11,8 @@ interface Entry {
   size: number;
   mtimeMs: number;
   hash: string;
-  pieces: number;
+  /** Number of the file's last line, once fully ingested (the txn version that means "all in"). */
+  lines?: number;
 }
 
 export class FingerprintCache {
@@ -31,8 +32,8 @@ export class FingerprintCache {
     return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs ? entry : undefined;
   }
 
-  remember(file: LandingFile, hash: string, pieces: number): void {
-    this.entries[file.name] = { size: file.size, mtimeMs: file.mtimeMs, hash, pieces };
+  remember(file: LandingFile, hash: string, lines: number | undefined): void {
+    this.entries[file.name] = { size: file.size, mtimeMs: file.mtimeMs, hash, lines };
     this.dirty = true;
   }
 

@@ -32,18 +32,36 @@ export interface Piece {
   path: string;
   /** Physical line number (1-based) of the piece's first line in the original file. */
   firstLine: number;
+  /** Physical line number of the piece's last line; undefined when unknown (a direct piece: the whole file). */
+  lastLine?: number;
+  /** Whether the piece starts with the file's header line (skipped when read). */
+  hasHeader: boolean;
   /** Whether this piece is a staging copy that may be deleted after ingestion. */
   temporary: boolean;
 }
 
+/**
+ * How DuckDB reads a staged file:
+ * - `direct`: the landing file itself, clean (no quote, carriage return or blank line), read by
+ *   DuckDB's CSV reader with line numbers counted in order;
+ * - `plain`: the same for a gzipped or very large clean file, decompressed / cut into pieces at line
+ *   boundaries;
+ * - `numbered`: anything else, copied into pieces whose every line is prefixed with its number (the
+ *   robust path: a broken quote or a blank line cannot shift or swallow the lines after it).
+ */
+export type StagingMode = 'direct' | 'plain' | 'numbered';
+
 export interface StagedFile {
   file: LandingFile;
   contentHash: string;
-  /** A byte that occurs nowhere in the file, used as DuckDB's column delimiter to read whole lines. */
+  mode: StagingMode;
+  /** numbered mode: a byte that occurs nowhere in the file, DuckDB's column delimiter to read whole lines. */
   delimiter: number;
   pieces: Piece[];
   /** Decompressed bytes read. */
   bytes: number;
+  /** Control bytes absent from the file (candidates for a numbered restage). */
+  absent: number[];
 }
 
 const LANDING_PATTERN = /^[^.].*\.csv(\.gz)?$/i;
@@ -78,20 +96,188 @@ export function fingerprintPrefix(file: LandingFile): string {
 
 const DELIMITER_CANDIDATES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f];
 
+/** Plain files up to this size are read by DuckDB where they lie (no copy). */
+export const DIRECT_MAX_BYTES = 1 << 30;
+
+export interface StageOptions {
+  /** Target size of a staged piece. */
+  pieceBytes?: number;
+  /** Plain files up to this size are read in place; larger ones are cut into pieces. */
+  directMaxBytes?: number;
+  /** Always take the numbered path (tests compare it with the fast paths). */
+  forceNumbered?: boolean;
+}
+
 /**
- * Reads the file once: hash, header check, and numbered pieces. Every line is written to a piece as
- * `<line number><delimiter><line>` so DuckDB can read pieces in parallel and still know each line's
- * exact number (numbering inside DuckDB would need a window over the whole file on one thread).
- * The delimiter is a control byte absent from the file; in the rare file that contains it, the file
- * is staged again with one it lacks. Throws a PipelineError naming the file for an empty file, a
- * wrong header, a broken gzip stream or content that is not text.
+ * Reads the file once: SHA-256 of its bytes (the fingerprint), header check, and whether it is
+ * clean — no quote, no carriage return, no blank line, no NUL — which is what lets DuckDB's CSV reader
+ * see exactly one row per physical line, in order. A clean plain file is then read in place; a clean
+ * gzipped or very large one is decompressed / cut into pieces during that same pass. Any other file is
+ * staged again as numbered pieces. Throws a PipelineError naming the file for an empty file, a wrong
+ * header, a broken gzip stream or content that is not text.
  */
-export async function stageFile(file: LandingFile, stagingDir: string, pieceBytes = DEFAULT_PIECE_BYTES, delimiter = DELIMITER_CANDIDATES[0]): Promise<StagedFile> {
-  const staged = await stageWith(file, stagingDir, pieceBytes, delimiter);
-  if (staged.absent.includes(delimiter)) return staged.result;
-  for (const piece of staged.result.pieces) rmSync(piece.path, { force: true });
-  if (staged.absent.length === 0) throw new PipelineError('not_csv', `${file.name}: contains every control byte; not a text CSV file`);
-  return (await stageWith(file, stagingDir, pieceBytes, staged.absent[0])).result;
+export async function stageFile(file: LandingFile, stagingDir: string, options: StageOptions = {}): Promise<StagedFile> {
+  const pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
+  const direct = !file.gzip && file.size <= (options.directMaxBytes ?? DIRECT_MAX_BYTES);
+  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes);
+  if (scanned.clean && !options.forceNumbered) {
+    const pieces: Piece[] = direct ? [{ path: file.path, firstLine: 1, hasHeader: true, temporary: false }] : scanned.pieces;
+    return { file, contentHash: scanned.hash, mode: direct ? 'direct' : 'plain', delimiter: 0, pieces, bytes: scanned.bytes, absent: scanned.absent };
+  }
+  removePieces(scanned.pieces);
+  if (scanned.absent.length === 0) throw new PipelineError('not_csv', `${file.name}: contains every control byte; not a text CSV file`);
+  return stageNumbered(file, stagingDir, pieceBytes, scanned.absent[0]);
+}
+
+export function removePieces(pieces: readonly Piece[]): void {
+  for (const piece of pieces) if (piece.temporary) rmSync(piece.path, { force: true });
+}
+
+interface Scan {
+  hash: string;
+  bytes: number;
+  clean: boolean;
+  absent: number[];
+  pieces: Piece[];
+}
+
+/** Streams the (decompressed) file through `onChunk`, hashing the stored bytes; maps stream errors to PipelineErrors. */
+async function readLanding(file: LandingFile, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<{ hash: string; bytes: number; head: Buffer; header: boolean }> {
+  const hash = createHash('sha256');
+  let head = Buffer.alloc(0);
+  let header = false;
+  let bytes = 0;
+  const sink = new Writable({
+    highWaterMark: 8 << 20,
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      try {
+        if (!header) {
+          head = Buffer.concat([head, chunk]);
+          const newline = head.indexOf(10);
+          if (newline !== -1 || head.length >= 1 << 20) {
+            checkHead(file, head, newline);
+            header = true;
+          }
+        }
+        Promise.resolve(onChunk(chunk)).then(() => callback(), callback);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  const source = createReadStream(file.path, { highWaterMark: 8 << 20 });
+  source.on('data', (chunk) => hash.update(chunk as Buffer));
+  try {
+    if (file.gzip) await streamPipeline(source, createGunzip(), sink);
+    else await streamPipeline(source, sink);
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (file.gzip && /^Z_|ERR_.*ZLIB/.test(code)) {
+      throw new PipelineError('unreadable_gzip', `${file.name}: not a readable gzip file (${(error as Error).message})`, { cause: error });
+    }
+    throw new PipelineError('io_error', `${file.name}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!header) {
+    if (bytes === 0) throw new PipelineError('empty_file', `${file.name}: the file is empty`);
+    checkHead(file, head, head.indexOf(10));
+  }
+  return { hash: hash.digest('hex'), bytes, head, header };
+}
+
+/** Newlines in `buffer`. */
+function countLines(buffer: Buffer): number {
+  let n = 0;
+  for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+/**
+ * Pieces being written: cut after the first newline past `pieceBytes` so no line straddles two
+ * pieces. `transform` may rewrite a slice before it is written (numbering).
+ */
+class PieceWriter {
+  readonly pieces: Piece[] = [];
+  private current: PieceStream | undefined;
+  /** Lines completed so far (the next line's number is `lines + 1`). */
+  lines = 0;
+
+  constructor(
+    private readonly file: LandingFile,
+    private readonly stagingDir: string,
+    private readonly pieceBytes: number,
+    private readonly transform: (slice: Buffer) => Buffer = (slice) => slice,
+  ) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    if (chunk.length === 0) return;
+    if (!this.current) this.open();
+    while (this.current!.bytes + chunk.length > this.pieceBytes) {
+      const cut = chunk.indexOf(10, Math.max(0, this.pieceBytes - this.current!.bytes - 1));
+      if (cut === -1 || cut === chunk.length - 1) break;
+      await this.append(chunk.subarray(0, cut + 1));
+      await this.close();
+      chunk = chunk.subarray(cut + 1);
+      this.open();
+    }
+    await this.append(chunk);
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    if (!current) return;
+    const piece = this.pieces[this.pieces.length - 1];
+    // A piece that does not end with a newline ends the file: its last line is still a line.
+    piece.lastLine = current.endsWithNewline ? this.lines : this.lines + 1;
+    await new Promise<void>((resolve, reject) => current.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+
+  private open(): void {
+    mkdirSync(this.stagingDir, { recursive: true });
+    const piecePath = path.join(this.stagingDir, `${this.file.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.${this.pieces.length}.piece`);
+    this.pieces.push({ path: piecePath, firstLine: this.lines + 1, hasHeader: this.lines === 0, temporary: true });
+    this.current = { stream: createWriteStream(piecePath, { highWaterMark: 4 << 20 }), bytes: 0, endsWithNewline: true };
+  }
+
+  private async append(slice: Buffer): Promise<void> {
+    const current = this.current!;
+    const out = this.transform(slice);
+    this.lines += countLines(slice);
+    current.bytes += slice.length;
+    current.endsWithNewline = slice[slice.length - 1] === 10;
+    if (!current.stream.write(out)) await new Promise<void>((resolve) => current.stream.once('drain', () => resolve()));
+  }
+}
+
+interface PieceStream {
+  stream: WriteStream;
+  bytes: number;
+  endsWithNewline: boolean;
+}
+
+/** The first pass: fingerprint, header, cleanliness, and plain pieces when `pieceBytes` is given. */
+async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | undefined): Promise<Scan> {
+  let absent = DELIMITER_CANDIDATES;
+  let clean = true;
+  let previousLast = -1;
+  const writer = pieceBytes === undefined ? undefined : new PieceWriter(file, stagingDir, pieceBytes);
+  try {
+    const read = await readLanding(file, async (chunk) => {
+      absent = absent.filter((byte) => !chunk.includes(byte));
+      if (clean && (chunk.includes(34) || chunk.includes(13) || chunk.includes(0) || chunk.includes('\n\n') || (previousLast === 10 && chunk[0] === 10))) clean = false;
+      if (chunk.length > 0) previousLast = chunk[chunk.length - 1];
+      // Once the file is known to need the numbered path, plain pieces are not worth writing.
+      if (writer && clean) await writer.write(chunk);
+    });
+    await writer?.close();
+    return { hash: read.hash, bytes: read.bytes, clean, absent, pieces: writer?.pieces ?? [] };
+  } catch (error) {
+    await writer?.close().catch(() => undefined);
+    removePieces(writer?.pieces ?? []);
+    throw error;
+  }
 }
 
 interface LineState {
@@ -102,9 +288,7 @@ interface LineState {
 
 /** Prefixes every line that starts in `chunk` with its number and the delimiter. */
 function numberLines(chunk: Buffer, state: LineState, delimiter: number): Buffer {
-  let newlines = 0;
-  for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
-  const out = Buffer.allocUnsafe(chunk.length + (newlines + 1) * 17);
+  const out = Buffer.allocUnsafe(chunk.length + (countLines(chunk) + 1) * 17);
   let o = 0;
   let start = 0;
   while (start < chunk.length) {
@@ -125,84 +309,22 @@ function numberLines(chunk: Buffer, state: LineState, delimiter: number): Buffer
   return out.subarray(0, o);
 }
 
-async function stageWith(file: LandingFile, stagingDir: string, pieceBytes: number, delimiter: number): Promise<{ result: StagedFile; absent: number[] }> {
-  const hash = createHash('sha256');
-  const pieces: Piece[] = [];
-  let absent = DELIMITER_CANDIDATES;
-  let header: string | undefined;
-  let headBuffer = Buffer.alloc(0);
-  let bytes = 0;
+/**
+ * The robust path: every line is written to a piece as `<line number><delimiter><line>` so DuckDB
+ * reads pieces in parallel and still knows each line's exact number, whatever the line holds.
+ */
+async function stageNumbered(file: LandingFile, stagingDir: string, pieceBytes: number, delimiter: number): Promise<StagedFile> {
   const state: LineState = { line: 1, atLineStart: true };
-  let current: { stream: WriteStream; bytes: number } | undefined;
-
-  const openPiece = () => {
-    mkdirSync(stagingDir, { recursive: true });
-    const piecePath = path.join(stagingDir, `${file.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.${pieces.length}.piece`);
-    pieces.push({ path: piecePath, firstLine: state.line, temporary: true });
-    current = { stream: createWriteStream(piecePath, { highWaterMark: 4 << 20 }), bytes: 0 };
-  };
-  const closePiece = async () => {
-    const stream = current?.stream;
-    current = undefined;
-    if (stream) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  };
-  const writePiece = async (chunk: Buffer) => {
-    if (chunk.length === 0) return;
-    if (!current) openPiece();
-    const piece = current!;
-    const numbered = numberLines(chunk, state, delimiter);
-    if (!piece.stream.write(numbered)) await new Promise<void>((resolve) => piece.stream.once('drain', () => resolve()));
-    piece.bytes += chunk.length;
-  };
-
-  const sink = new Writable({
-    highWaterMark: 8 << 20,
-    write(chunk: Buffer, _encoding, callback) {
-      (async () => {
-        bytes += chunk.length;
-        if (header === undefined) {
-          headBuffer = Buffer.concat([headBuffer, chunk]);
-          const newline = headBuffer.indexOf(10);
-          if (newline !== -1 || headBuffer.length >= 1 << 20) header = checkHead(file, headBuffer, newline);
-        }
-        absent = absent.filter((byte) => !chunk.includes(byte));
-        if (!current && chunk.length > 0) openPiece();
-        // Cut after the first newline past the piece budget so no line straddles two pieces.
-        while (current && current.bytes + chunk.length > pieceBytes) {
-          const cut = chunk.indexOf(10, Math.max(0, pieceBytes - current.bytes - 1));
-          if (cut === -1 || cut === chunk.length - 1) break;
-          await writePiece(chunk.subarray(0, cut + 1));
-          await closePiece();
-          chunk = chunk.subarray(cut + 1);
-          openPiece();
-        }
-        await writePiece(chunk);
-      })().then(() => callback(), callback);
-    },
-  });
-
-  const source = createReadStream(file.path, { highWaterMark: 8 << 20 });
-  source.on('data', (chunk) => hash.update(chunk as Buffer));
+  const writer = new PieceWriter(file, stagingDir, pieceBytes, (slice) => numberLines(slice, state, delimiter));
   try {
-    if (file.gzip) await streamPipeline(source, createGunzip(), sink);
-    else await streamPipeline(source, sink);
-    await closePiece();
+    const read = await readLanding(file, (chunk) => writer.write(chunk));
+    await writer.close();
+    return { file, contentHash: read.hash, mode: 'numbered', delimiter, pieces: writer.pieces, bytes: read.bytes, absent: [] };
   } catch (error) {
-    await closePiece().catch(() => undefined);
-    for (const piece of pieces) rmSync(piece.path, { force: true });
-    if (error instanceof PipelineError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (file.gzip && /^Z_|ERR_.*ZLIB/.test(code)) {
-      throw new PipelineError('unreadable_gzip', `${file.name}: not a readable gzip file (${(error as Error).message})`, { cause: error });
-    }
-    throw new PipelineError('io_error', `${file.name}: ${(error as Error).message}`, { cause: error });
+    await writer.close().catch(() => undefined);
+    removePieces(writer.pieces);
+    throw error;
   }
-  if (header === undefined) {
-    for (const piece of pieces) rmSync(piece.path, { force: true });
-    if (bytes === 0) throw new PipelineError('empty_file', `${file.name}: the file is empty`);
-    checkHead(file, headBuffer, headBuffer.indexOf(10));
-  }
-  return { result: { file, contentHash: hash.digest('hex'), delimiter, pieces, bytes }, absent };
 }
 
 /** Validates the first line; returns it. */

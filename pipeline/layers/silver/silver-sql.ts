@@ -58,7 +58,7 @@ WITH trimmed AS (
 typed AS (
   SELECT *,
     CASE
-      WHEN ${isPlainTime('t_time')} THEN try_strptime(t_time[1:19], '%Y-%m-%d %H:%M:%S')
+      WHEN ${isPlainTime('t_time')} THEN try_cast(t_time[1:19] AS TIMESTAMP)
       WHEN regexp_full_match(t_time, ${ISO_TIME}) THEN timezone('UTC', try_cast(t_time AS TIMESTAMPTZ))
     END AS event_time,
     CASE WHEN t_type IN (${EVENT_TYPE_LIST}) THEN t_type END AS event_type,
@@ -137,12 +137,23 @@ WHERE NOT EXISTS (SELECT 1 FROM ${existing} e WHERE ${equal})`
   }`;
 }
 
+/**
+ * The typed batch with its staging partition: `q` for rows that go to quarantine, else the event's
+ * UTC date. Written once, partitioned, so each date is then deduplicated and sorted on its own.
+ */
+export function stagedBatchSql(source: string): string {
+  return `
+SELECT *, CASE WHEN len(reasons) > 0 THEN 'q' ELSE CAST(CAST(event_time AS DATE) AS VARCHAR) END AS _part
+FROM (${typedBatchSql(source)})`;
+}
+
 /** silver.events columns from a deduplicated valid batch (adds derived columns). */
 export function silverEventsSql(deduped: string, ordered = true): string {
   return `
 SELECT
   -- TIMESTAMPTZ is Delta's \`timestamp\` (a UTC instant); a naive TIMESTAMP would be timestamp_ntz.
-  CAST(event_time AS TIMESTAMPTZ) AS event_time,
+  -- From epoch microseconds: the same instant, without a time-zone cast per row.
+  make_timestamptz(epoch_us(event_time)) AS event_time,
   event_type,
   product_id,
   category_id,
@@ -158,7 +169,7 @@ SELECT
   _source_line,
   _batch_id,
   CAST(event_time AS DATE) AS event_date
-FROM ${deduped}${ordered ? '\nORDER BY event_date, user_session, event_time' : ''}`;
+FROM ${deduped}${ordered ? '\nORDER BY user_session, event_time' : ''}`;
 }
 
 /**

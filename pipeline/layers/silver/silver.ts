@@ -6,8 +6,14 @@
  * Commit order: quarantine, then events, each carrying txn (SILVER_APP_ID, bronze version); a run that
  * dies between the two redoes only what is missing. `--full-refresh` overwrites both from all of bronze.
  */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { DuckDBTimestampTZValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
-import { queryRows } from '../../db';
+import { queryRows, sqlString } from '../../db';
+import { schemaFromQuery } from '../../delta/schema';
+import { commit } from '../../delta/transaction';
+import { writeDataFiles, type WrittenFiles } from '../../delta/write';
+import { PipelineError } from '../../errors';
 import { timed } from '../../profile';
 import { append, overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
@@ -15,7 +21,7 @@ import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { SOURCE_COLUMNS } from '../bronze/landing';
 import { TABLES, tableDir } from '../tables';
-import { dedupSql, quarantineSql, silverEventsSql, typedBatchSql } from './silver-sql';
+import { dedupSql, quarantineSql, silverEventsSql, stagedBatchSql } from './silver-sql';
 import { mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
 
 const NULLABLE_COLUMNS = ['category_id', 'category_code', 'brand'];
@@ -88,10 +94,10 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
       const conn = await options.instance.connect();
       try {
         options.log('silver: sessions lag behind events (an earlier run stopped); rebuilding them');
-        await conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS SELECT * EXCLUDE (category_l1, category_l2, category_l3, event_date) FROM (${scanSql(events).sql})`);
+        await conn.run(`CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM (${scanSql(events).sql})`);
         await updateSessions({ ...options, fullRefresh: true }, conn, { appId: SILVER_APP_ID, version: processed });
         await rebuildProducts(options, conn);
-        await conn.run('DROP TABLE IF EXISTS silver_new');
+        await conn.run('DROP VIEW IF EXISTS silver_new');
       } finally {
         conn.closeSync();
       }
@@ -103,80 +109,136 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
   const before = processed >= 0 ? new Set((await snapshotOf(dirs.bronze, processed))!.files.map((f) => f.path)) : new Set<string>();
   const newFiles = bronze.files.filter((f) => !before.has(f.path));
   const txn = { appId: SILVER_APP_ID, version: bronze.version };
-  const conn = await options.instance.connect();
+  const staging = path.join(options.lakeDir, '_staging', `silver-${options.runId}`);
+  const connections = [await options.instance.connect(), await options.instance.connect()];
+  const [conn] = connections;
   try {
+    // 1. Type and check every new bronze row once, streaming, into staging files partitioned by
+    //    event date (quarantined rows apart): each date is then deduplicated and sorted on its own,
+    //    so memory stays bounded by the largest day, not the batch.
     const bronzeScan = scanSql(bronze, { onlyPaths: new Set(newFiles.map((f) => f.path)) }).sql;
-    await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TEMP TABLE silver_typed AS ${typedBatchSql(`(${bronzeScan}) AS bronze_rows`)}`));
-    const [counts] = await queryRows<{ rows_in: number; quarantined: number }>(
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(path.dirname(staging), { recursive: true });
+    await timed('silver: type and check rows', () =>
+      conn.run(`COPY (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
+    );
+    const parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
+    const dates = parts.filter((d) => d !== 'q').sort();
+    const stagedFiles = (part: string) => `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
+    const allStaged = parts.length > 0 ? `read_parquet(${sqlString(path.join(staging, '*', '*.parquet'))}, hive_partitioning = false)` : `(SELECT * EXCLUDE (_part) FROM (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) LIMIT 0)`;
+
+    const [counts] = await queryRows<Record<string, number>>(
       conn,
-      'SELECT count(*) AS rows_in, count(*) FILTER (WHERE len(reasons) > 0) AS quarantined FROM silver_typed',
+      `SELECT count(*) AS rows_in, count(*) FILTER (WHERE len(reasons) > 0) AS quarantined,
+        ${SOURCE_COLUMNS.map(
+          (c) => `count(*) FILTER (WHERE CASE WHEN len(reasons) > 0 THEN trim(coalesce(src_${c}, '')) = '' ELSE ${NULLABLE_COLUMNS.includes(c) ? `${c} IS NULL` : 'false'} END) AS raw_${c}`,
+        ).join(', ')}
+      FROM ${allStaged}`,
     );
     result.rowsIn = counts.rows_in;
     result.quarantined = counts.quarantined;
-    const reasons = await queryRows<{ reason: string; n: number }>(
-      conn,
-      'SELECT reasons[1] AS reason, count(*) AS n FROM silver_typed WHERE len(reasons) > 0 GROUP BY 1 ORDER BY 1',
-    );
-    result.quarantineByReason = Object.fromEntries(reasons.map((r) => [r.reason, r.n]));
     // Valid rows only lose their source text; an empty field there is exactly a NULL nullable column.
-    const [empties] = await queryRows<Record<string, number>>(
-      conn,
-      `SELECT ${SOURCE_COLUMNS.map(
-        (c) => `count(*) FILTER (WHERE CASE WHEN len(reasons) > 0 THEN trim(coalesce(src_${c}, '')) = '' ELSE ${NULLABLE_COLUMNS.includes(c) ? `${c} IS NULL` : 'false'} END) AS ${c}`,
-      ).join(', ')} FROM silver_typed`,
-    );
-    result.rawEmptyCounts = empties;
+    result.rawEmptyCounts = Object.fromEntries(SOURCE_COLUMNS.map((c) => [c, counts[`raw_${c}`]]));
+    if (parts.includes('q')) {
+      const reasons = await queryRows<{ reason: string; n: number }>(conn, `SELECT reasons[1] AS reason, count(*) AS n FROM ${stagedFiles('q')} GROUP BY 1 ORDER BY 1`);
+      result.quarantineByReason = Object.fromEntries(reasons.map((r) => [r.reason, r.n]));
+    }
 
+    // 2. Quarantine first (events carry the same txn, so "events committed" implies "quarantine committed").
     const stamp = { run_id: options.runId, quarantined_at: new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n) };
-    const write = options.fullRefresh ? overwrite : append;
     if (options.fullRefresh || (quarantine?.txnVersion(SILVER_APP_ID) ?? -1) < bronze.version) {
-      const q = await timed('silver: write quarantine', () => write(conn, dirs.quarantine, quarantineSql('silver_typed'), {
-        params: stamp,
-        txn,
-        createIfMissing: true,
-        operationParameters: { runId: options.runId, bronzeVersion: bronze.version },
-      }));
+      const write = options.fullRefresh ? overwrite : append;
+      const source = parts.includes('q') ? `(SELECT * FROM ${stagedFiles('q')})` : `(SELECT * FROM ${allStaged} LIMIT 0)`;
+      const q = await timed('silver: write quarantine', () =>
+        write(conn, dirs.quarantine, quarantineSql(source), { params: stamp, txn, createIfMissing: true, operationParameters: { runId: options.runId, bronzeVersion: bronze.version } }),
+      );
       result.quarantineVersion = q.version;
       result.bytesWritten += q.numOutputBytes;
     }
 
-    await conn.run('CREATE OR REPLACE TEMP VIEW silver_valid AS SELECT * EXCLUDE (reasons) FROM silver_typed WHERE len(reasons) = 0');
-    const candidateDates = await queryRows<{ d: string }>(conn, 'SELECT DISTINCT strftime(CAST(event_time AS DATE), \'%Y-%m-%d\') AS d FROM silver_valid ORDER BY 1');
-    const existing = !options.fullRefresh && events && events.files.length > 0 ? existingPartitions(events, candidateDates.map((r) => r.d)) : undefined;
-    await timed('silver: deduplicate', () => conn.run(`CREATE OR REPLACE TEMP TABLE silver_new AS ${dedupSql('silver_valid', existing)}`));
-    const [{ n: unique }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM silver_new');
-    result.duplicatesRemoved = result.rowsIn - result.quarantined - unique;
-    // Only dates that actually received events need their gold partitions rebuilt.
-    const dates = await queryRows<{ d: string }>(conn, "SELECT DISTINCT strftime(CAST(event_time AS DATE), '%Y-%m-%d') AS d FROM silver_new ORDER BY 1");
-    result.touchedDates = dates.map((r) => r.d);
-    const [nulls] = await queryRows<Record<string, number>>(
-      conn,
-      `SELECT ${NULLABLE_COLUMNS.map((c) => `count(*) FILTER (WHERE ${c} IS NULL) AS ${c}`).join(', ')} FROM silver_new`,
+    // 3. Per date: first occurrences only (within the batch and against the stored partition of that
+    //    date), sorted by session and time, written side by side on two connections; one commit.
+    const existingDates = new Set(!options.fullRefresh && events ? events.files.map((f) => f.partitionValues.event_date) : []);
+    const eventsSql = (date: string) => silverEventsSql(`(${dedupSql(`(SELECT * EXCLUDE (reasons) FROM ${stagedFiles(date)})`, existingDates.has(date) ? existingPartitions(events!, [date]) : undefined)})`);
+    if (!events && dates.length > 0) {
+      await DeltaTable.create(dirs.events, { schema: await schemaFromQuery(conn, eventsSql(dates[0])), partitionColumns: ['event_date'], description: 'silver.events: validated, deduplicated events' });
+    }
+    const written: WrittenFiles[] = [];
+    const queue = [...dates];
+    const table = events ?? (DeltaTable.exists(dirs.events) ? await snapshotOf(dirs.events) : undefined);
+    await timed('silver: deduplicate, sort and write events', () =>
+      Promise.all(
+        connections.map(async (c) => {
+          for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+            written.push(await writeDataFiles(c, { tableDir: dirs.events, query: eventsSql(date), partitionColumns: ['event_date'], schema: table!.schema }));
+          }
+        }),
+      ),
     );
-    result.nullCounts = nulls;
-    const written: WriteResult = await timed('silver: write events (sorted, partitioned)', () => write(conn, dirs.events, silverEventsSql('silver_new'), {
-      txn,
-      createIfMissing: true,
-      partitionColumns: ['event_date'],
-      // The count of removed duplicates travels with the data it explains (reconciliation reads it back).
-      operationParameters: { runId: options.runId, bronzeVersion: bronze.version, duplicatesRemoved: result.duplicatesRemoved, clusterBy: ['user_session', 'event_time'] },
-    }));
-    result.rowsOut = written.numOutputRows;
-    result.eventsVersion = written.version;
-    result.bytesWritten += written.numOutputBytes;
-    result.skipped = written.skipped;
-    await conn.run('DROP VIEW IF EXISTS silver_valid; DROP TABLE IF EXISTS silver_typed');
+    const unique = written.reduce((sum, w) => sum + w.numOutputRows, 0);
+    result.duplicatesRemoved = result.rowsIn - result.quarantined - unique;
+    if (table || written.length > 0) {
+      const committed = await commitEvents(dirs.events, written, {
+        overwrite: options.fullRefresh,
+        txn,
+        parameters: { runId: options.runId, bronzeVersion: bronze.version, duplicatesRemoved: result.duplicatesRemoved, clusterBy: ['user_session', 'event_time'] },
+      });
+      result.eventsVersion = committed.version;
+      result.skipped = committed.skipped;
+    }
+    result.rowsOut = unique;
+    result.bytesWritten += written.reduce((sum, w) => sum + w.numOutputBytes, 0);
+    const addedPaths = new Set(written.flatMap((w) => w.adds.map((a) => a.path)));
+    result.touchedDates = [...new Set(written.flatMap((w) => w.adds.map((a) => a.partitionValues.event_date!)))].sort();
+    rmSync(staging, { recursive: true, force: true });
+
+    // The batch's new events, for null rates and the entity tables.
+    const latestEvents = await snapshotOf(dirs.events);
+    const newEvents = latestEvents && addedPaths.size > 0 ? `(${scanSql(latestEvents, { onlyPaths: addedPaths }).sql})` : undefined;
+    if (newEvents) {
+      const [nulls] = await queryRows<Record<string, number>>(conn, `SELECT ${NULLABLE_COLUMNS.map((c) => `count(*) FILTER (WHERE ${c} IS NULL) AS ${c}`).join(', ')} FROM ${newEvents}`);
+      result.nullCounts = nulls;
+    } else result.nullCounts = Object.fromEntries(NULLABLE_COLUMNS.map((c) => [c, 0]));
     options.log(
       `silver: ${result.rowsIn.toLocaleString('en-US')} bronze rows → ${result.rowsOut.toLocaleString('en-US')} events, ` +
         `${result.quarantined.toLocaleString('en-US')} quarantined, ${result.duplicatesRemoved.toLocaleString('en-US')} duplicates removed`,
     );
+    await conn.run(`CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM ${newEvents ?? `(SELECT * FROM (${scanSql(latestEvents!).sql}) LIMIT 0)`}`);
     await timed('silver: sessions', () => updateSessions(options, conn, txn));
     await timed('silver: products', () => rebuildProducts(options, conn));
-    await conn.run('DROP TABLE IF EXISTS silver_new');
+    await conn.run('DROP VIEW IF EXISTS silver_new');
   } finally {
-    conn.closeSync();
+    for (const c of connections) c.closeSync();
+    rmSync(staging, { recursive: true, force: true });
   }
   return result;
+}
+
+/** One commit of the per-date files: an append, or for a full refresh an overwrite of every file. */
+async function commitEvents(
+  dir: string,
+  written: WrittenFiles[],
+  options: { overwrite: boolean; txn: { appId: string; version: number }; parameters: Record<string, unknown> },
+): Promise<{ version: number; skipped: boolean }> {
+  const snapshot = (await DeltaTable.open(dir)).snapshot();
+  const current = await snapshot;
+  if ((current.txnVersion(options.txn.appId) ?? -1) >= options.txn.version && !options.overwrite) return { version: current.version, skipped: true };
+  const now = Date.now();
+  const adds = written.flatMap((w) => w.adds);
+  const removes = options.overwrite
+    ? current.files.map((a) => ({ path: a.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: a.partitionValues, size: a.size }))
+    : [];
+  const result = await commit(dir, {
+    operation: 'WRITE',
+    operationParameters: { mode: options.overwrite ? 'Overwrite' : 'Append', partitionBy: ['event_date'], ...options.parameters },
+    operationMetrics: { numFiles: adds.length, numOutputRows: written.reduce((s, w) => s + w.numOutputRows, 0), numOutputBytes: written.reduce((s, w) => s + w.numOutputBytes, 0) },
+    readVersion: current.version,
+    actions: { adds, removes, txns: [{ ...options.txn, lastUpdated: now }] },
+    readScope: options.overwrite ? { kind: 'all' } : { kind: 'none' },
+    checkpointInterval: Number(current.configuration['delta.checkpointInterval'] ?? 10),
+  });
+  if (result.status !== 'committed') throw new PipelineError('stage_failed', `silver commit to ${dir} failed: ${result.reason}`);
+  return { version: result.version, skipped: false };
 }
 
 /** silver.events rows of the given dates, pruned to those partitions before DuckDB reads anything. */
@@ -195,7 +257,7 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   const current = await snapshotOf(dir);
   if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
   const stored = options.fullRefresh ? undefined : current;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql(`(${silverEventsSql('silver_new', false)})`)}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`);
   const params = { runId: options.runId };
   try {
     if (!stored) {

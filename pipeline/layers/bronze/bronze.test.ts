@@ -1,0 +1,114 @@
+/**
+ * Bronze's three ways of reading a landing file — in place (clean file), plain pieces (clean but big
+ * or gzipped) and numbered pieces (anything else) — must give the very same rows and line numbers.
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDB, queryRows } from '../../db';
+import { scanSql } from '../../delta/scan';
+import { DeltaTable } from '../../delta/table';
+import { generateLanding } from '../../testing/test-lake';
+import { TABLES, tableDir } from '../tables';
+import { runBronze, type BronzeOptions } from './bronze';
+import { listLandingFiles, stageFile } from './landing';
+
+let instance: DuckDBInstance;
+let conn: DuckDBConnection;
+let source: string;
+
+beforeAll(async () => {
+  instance = await openDuckDB({ memoryLimit: '2GB', threads: 2 });
+  conn = await instance.connect();
+  const generated = mkdtempSync(path.join(os.tmpdir(), 'clicklake-bronze-gen-'));
+  generateLanding(generated, { events: 4000, days: 1, dirtyRate: 0, seed: 11 });
+  source = path.join(generated, readdirSync(generated).find((f) => f.endsWith('.csv'))!);
+});
+afterAll(() => conn.closeSync());
+
+function landing(files: Record<string, Buffer | string>): { landingDir: string; lakeDir: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'clicklake-bronze-'));
+  const landingDir = path.join(root, 'landing');
+  mkdirSync(landingDir);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(landingDir, name), content);
+  return { landingDir, lakeDir: path.join(root, 'lake') };
+}
+
+async function ingest(dirs: { landingDir: string; lakeDir: string }, staging: Partial<BronzeOptions> = {}, log: string[] = []) {
+  return runBronze({ instance, ...dirs, batchId: 'b1', ingestedAt: new Date(0), log: (line) => log.push(line), ...staging });
+}
+
+/** Bronze rows without the batch stamp, in line order. */
+async function bronzeRows(lakeDir: string): Promise<Array<Record<string, unknown>>> {
+  const snapshot = await (await DeltaTable.open(tableDir(lakeDir, TABLES.bronzeEvents))).snapshot();
+  return queryRows(conn, `SELECT * EXCLUDE (_batch_id, _ingested_at) FROM (${scanSql(snapshot).sql}) ORDER BY _source_line`);
+}
+
+describe('bronze reading paths', () => {
+  it('reads a clean file in place, as plain pieces and as numbered pieces to identical rows', async () => {
+    const content = readFileSync(source);
+    const file = listLandingFiles(path.dirname(source)).find((f) => f.path === source)!;
+    expect((await stageFile(file, os.tmpdir())).mode).toBe('direct');
+
+    const direct = landing({ 'day.csv': content });
+    const plain = landing({ 'day.csv': content });
+    const numbered = landing({ 'day.csv': content });
+    const gz = landing({ 'day.csv.gz': gzipSync(content) });
+    await ingest(direct);
+    await ingest(plain, { pieceBytes: 20_000, directMaxBytes: 0 });
+    await ingest(numbered, { pieceBytes: 20_000, forceNumbered: true });
+    await ingest(gz, { pieceBytes: 20_000 });
+
+    const expected = await bronzeRows(numbered.lakeDir);
+    const lines = content.toString('utf8').trimEnd().split('\n');
+    expect(expected).toHaveLength(lines.length - 1);
+    expect(expected[0]._source_line).toBe(2);
+    expect(expected.at(-1)!._source_line).toBe(lines.length);
+    expect(Object.values(expected[5]).slice(0, 9).join(',')).toBe(lines[6]);
+    expect(await bronzeRows(direct.lakeDir)).toEqual(expected);
+    expect(await bronzeRows(plain.lakeDir)).toEqual(expected);
+    expect((await bronzeRows(gz.lakeDir)).map((r) => ({ ...r, _source_file: 'day.csv' }))).toEqual(expected);
+    // One commit per piece on the plain path: a resumed file starts after the last committed line.
+    expect((await DeltaTable.open(tableDir(plain.lakeDir, TABLES.bronzeEvents))).latestVersion()).toBeGreaterThan(3);
+  });
+
+  it('falls back to the numbered path when a clean-looking line is not 9 fields, losing nothing', async () => {
+    const content = readFileSync(source, 'utf8').trimEnd().split('\n');
+    content.splice(100, 0, '2019-10-01 00:00:00 UTC,view,1,2', '');
+    content.splice(300, 0, 'a,b,c,d,e,f,g,h,i,j,k');
+    const text = `${content.join('\n')}\n`;
+    const blank = landing({ 'day.csv': text });
+    const log: string[] = [];
+    const result = await ingest(blank, {}, log);
+    expect(result.rejects).toBe(3);
+    expect(result.rows + result.rejects).toBe(content.length - 1);
+    const rows = await bronzeRows(blank.lakeDir);
+    expect(rows.map((r) => r._source_line)).not.toContain(101);
+
+    // A line of the wrong width in a file that has no blank line: DuckDB's strict read refuses it.
+    const narrow = readFileSync(source, 'utf8').trimEnd().split('\n');
+    narrow.splice(50, 0, '2019-10-01 00:00:00 UTC,view,1,2');
+    const dirs = landing({ 'day.csv': `${narrow.join('\n')}\n` });
+    const fallbackLog: string[] = [];
+    const narrowResult = await ingest(dirs, { pieceBytes: 50_000, directMaxBytes: 0 }, fallbackLog);
+    expect(fallbackLog.some((line) => /line by line/.test(line))).toBe(true);
+    expect(narrowResult.rejects).toBe(1);
+    expect(narrowResult.rows).toBe(narrow.length - 2);
+    const narrowRows = await bronzeRows(dirs.lakeDir);
+    expect(narrowRows.map((r) => r._source_line)).toEqual(Array.from({ length: narrow.length }, (_, i) => i + 1).filter((n) => n !== 1 && n !== 51));
+  });
+
+  it('ingests nothing twice: a second run skips the file, and a file grown by a copy is a changed file', async () => {
+    const dirs = landing({ 'day.csv': readFileSync(source) });
+    const first = await ingest(dirs);
+    const again = await ingest(dirs);
+    expect(again.files).toMatchObject([{ status: 'skipped' }]);
+    expect(again.eventsVersion).toBe(first.eventsVersion);
+    appendFileSync(path.join(dirs.landingDir, 'day.csv'), '2019-10-01 00:00:00 UTC,view,1,2,,x,1.00,3,s\n');
+    const changed = await ingest(dirs);
+    expect(changed.files).toMatchObject([{ status: 'failed', code: 'changed_file' }]);
+  });
+});
