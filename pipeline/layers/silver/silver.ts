@@ -15,7 +15,7 @@ import { commit } from '../../delta/transaction';
 import { writeDataFiles, type WrittenFiles } from '../../delta/write';
 import { PipelineError } from '../../errors';
 import { timed } from '../../profile';
-import { append, overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
+import { append, overwrite, replacePartitions } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
