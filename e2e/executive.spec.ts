@@ -29,11 +29,20 @@ test('Executive renders KPIs equal to executive.kpis, insights and every chart, 
       const chart = (el as HTMLElement & { __chart?: { getOption(): { series: { markLine?: { data?: unknown[] } }[] } } }).__chart;
       return chart?.getOption().series[0].markLine?.data?.length ?? 0;
     });
-  await expect.poll(runMarkers).toBeGreaterThanOrEqual(2);
-  // The KPI tooltip gives the definition and the share of source rows quarantined.
+  const provenance = await api<{ runs: unknown[]; quarantine: { share: number; sourceRows: number } }>(request, 'meta.provenance', {});
+  expect(provenance.runs.length).toBeGreaterThanOrEqual(2);
+  await expect.poll(runMarkers).toBe(provenance.runs.length);
+  // The KPI tooltip gives the definition and the share of the range's source rows quarantined.
   await page.getByTestId('kpi-revenue').hover();
-  await expect(page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip')).toBeVisible();
-  await expect(page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip')).toContainText('quarantined');
+  const tooltip = page.getByTestId('kpi-revenue').getByTestId('kpi-tooltip');
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip).toContainText(`${(provenance.quarantine.share * 100).toFixed(2)}% of the ${provenance.quarantine.sourceRows.toLocaleString('en-US')} source rows in this range`);
+  const week = await api<{ quarantine: { share: number } }>(request, 'meta.provenance', { from: '2019-10-08', to: '2019-10-14' });
+  await page.getByTestId('date-from').fill('2019-10-08');
+  await page.getByTestId('date-to').fill('2019-10-14');
+  await expect(page).toHaveURL(/from=2019-10-08&to=2019-10-14/);
+  await page.getByTestId('kpi-orders').hover();
+  await expect(page.getByTestId('kpi-orders').getByTestId('kpi-tooltip')).toContainText(`${(week.quarantine.share * 100).toFixed(2)}% of the`);
   expect(errors).toEqual([]);
 });
 

@@ -40,9 +40,9 @@ export async function expectChartsRendered(page: Page, atLeast: number): Promise
   expect(blank, 'charts with an empty canvas').toEqual([]);
 }
 
-/** GET a procedure the way a browser would (`/api/trpc/<path>?input=<json>`). */
-export async function api<T>(request: APIRequestContext, path: string, input?: unknown): Promise<T> {
-  const url = input === undefined ? `/api/trpc/${path}` : `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
+/** GET a procedure the way a browser would (`/api/trpc/<path>?input=<json>`), from `base` or the baseURL. */
+export async function api<T>(request: APIRequestContext, path: string, input?: unknown, base = ''): Promise<T> {
+  const url = input === undefined ? `${base}/api/trpc/${path}` : `${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`;
   const response = await request.get(url);
   expect(response.status(), `${url}: ${await response.text()}`).toBe(200);
   const body = (await response.json()) as { result: { data: T } };

@@ -22,3 +22,57 @@ test('the app shell navigates to all six pages without console errors', async ({
   }
   expect(errors).toEqual([]);
 });
+
+test('keyboard: a skip link first, then every control shows a visible focus ring', async ({ page }) => {
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  const outline = () =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      return { tag: el.tagName, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1 };
+    });
+  // Nav links, theme buttons, filter controls: each one reached by Tab has a visible outline.
+  for (let i = 0; i < 14; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await outline();
+    expect(focused, `focus stop ${i + 1}`).not.toBeNull();
+    expect(focused?.outline, `focus ring on ${focused?.tag} (stop ${i + 1})`).toBe(true);
+  }
+});
+
+test('phone: the filters live in a drawer that works from the keyboard and leaves no horizontal overflow', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/funnel');
+  await expect(page.getByTestId('filter-bar').locator('.card')).toBeHidden();
+  await page.getByTestId('open-filters').click();
+  const drawer = page.getByRole('dialog', { name: 'Filters' });
+  await expect(drawer).toBeVisible();
+  await expect(drawer.getByRole('button', { name: 'Done' })).toBeFocused();
+  await drawer.getByTestId('date-preset').selectOption('last7');
+  await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}/);
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+  await expect(page.getByTestId('open-filters')).toBeFocused();
+  await expect(page.getByTestId('open-filters')).toContainText('1');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('categories: a subcategory in the picker filters by its top-level category', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('category-select').click();
+  const drill = page.getByTestId('category-drill').first();
+  await drill.click();
+  await expect(drill).toHaveAttribute('aria-expanded', 'true');
+  const sub = page.getByTestId('category-l2').first();
+  const parent = (await drill.getAttribute('aria-label'))?.match(/subcategories of (.+)$/)?.[1] ?? '';
+  await sub.click();
+  await expect(page).toHaveURL(new RegExp(`category=${encodeURIComponent(parent)}`));
+  await expect(page.getByTestId('filter-chip')).toContainText(parent);
+  await expect(sub).toHaveAttribute('aria-pressed', 'true');
+});

@@ -8,7 +8,9 @@ export function baseOption(theme: ChartTheme): EChartsOption {
     backgroundColor: 'transparent',
     color: theme.palette,
     textStyle: { color: theme.text, fontFamily: 'ui-sans-serif, system-ui, sans-serif' },
-    animationDuration: 300,
+    // No entry animation: charts show their final state in the first frame (and `finished`, which
+    // marks a chart rendered, fires without waiting ~0.5 s for animations on a busy machine).
+    animation: false,
     tooltip: {
       confine: true,
       backgroundColor: theme.background,

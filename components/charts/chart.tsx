@@ -2,7 +2,7 @@
 
 import type { EChartsOption } from 'echarts';
 import dynamic from 'next/dynamic';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import { useTheme } from '@/components/layout/theme';
 import { DARK, LIGHT, type ChartTheme } from './theme';
 
@@ -13,12 +13,11 @@ export interface ChartClick {
   data?: unknown;
 }
 
-// ECharts is the largest dependency by far: it loads as a separate chunk right after hydration,
-// so headline numbers and text are interactive first. Canvas charts cannot render on the server anyway.
-const loadCanvas = () => import('./echart-canvas');
-// Start fetching the chunk as soon as this module runs in the browser, before hydration reaches a chart.
-if (typeof window !== 'undefined') void loadCanvas();
-const EChartCanvas = dynamic(loadCanvas, { ssr: false });
+// ECharts is the largest dependency by far: it is a separate chunk, outside the first-load JavaScript.
+// Rendered on the server (an empty box of the chart's size), the dynamic import makes Next preload
+// the chunk from the page's HTML, so it downloads alongside the first-load scripts instead of after
+// hydration; each chart hydrates in its own Suspense boundary once the chunk is there.
+const EChartCanvas = dynamic(() => import('./echart-canvas'));
 
 interface ChartProps {
   build: (theme: ChartTheme) => EChartsOption;
@@ -45,7 +44,9 @@ export function Chart({ build, height = 300, label, onClick }: ChartProps) {
   }, []);
   return (
     <div ref={wrapper} role="img" aria-label={label} data-chart data-chart-ready={ready ? 'true' : 'false'} style={{ minHeight: height }} className={onClick ? 'cursor-pointer' : undefined}>
-      <EChartCanvas option={option} height={height} onClick={onClick} onFinished={onFinished} onInstance={onInstance} />
+      <Suspense fallback={<div style={{ height }} />}>
+        <EChartCanvas option={option} height={height} onClick={onClick} onFinished={onFinished} onInstance={onInstance} />
+      </Suspense>
     </div>
   );
 }

@@ -19,7 +19,7 @@ describe('timeSeriesOption', () => {
       { dates: ['2019-10-01', '2019-10-02', '2019-10-09'], label: 'run 2: +1,000 rows' },
       { dates: ['2019-09-01'], label: 'outside the range' },
     ],
-    incompleteFrom: '2019-10-03',
+    incompleteDays: ['2019-10-03'],
   };
 
   it('puts one series per spec on the axis of its unit', () => {
@@ -40,7 +40,7 @@ describe('timeSeriesOption', () => {
   });
 
   it('omits marks when there are no runs and every day is complete', () => {
-    const first = seriesOf(timeSeriesOption({ ...input, annotations: [], incompleteFrom: null }, DARK))[0];
+    const first = seriesOf(timeSeriesOption({ ...input, annotations: [], incompleteDays: [] }, DARK))[0];
     expect(first.markLine).toBeUndefined();
     expect(first.markArea).toBeUndefined();
   });

@@ -14,7 +14,7 @@ export interface SeriesSpec {
 }
 
 export interface RunAnnotation {
-  /** The event dates the run loaded; the marker sits on the latest of them inside the chart's range. */
+  /** The event dates the run rebuilt; the marker sits on the latest of them inside the chart's range. */
   dates: string[];
   label: string;
 }
@@ -24,8 +24,8 @@ export interface TimeSeriesInput {
   values: Record<string, (number | null)[]>;
   series: SeriesSpec[];
   annotations?: RunAnnotation[];
-  /** The first date that is only partly loaded; shaded and labelled "incomplete". */
-  incompleteFrom?: string | null;
+  /** Days that are only partly loaded; shaded and labelled "incomplete". */
+  incompleteDays?: string[];
 }
 
 /**
@@ -40,7 +40,7 @@ export function timeSeriesOption(input: TimeSeriesInput, theme: ChartTheme): ECh
     const inRange = a.dates.filter((d) => shown.has(d)).sort();
     return inRange.length ? [{ date: inRange[inRange.length - 1], label: a.label }] : [];
   });
-  const incomplete = input.incompleteFrom && input.dates.includes(input.incompleteFrom) ? input.incompleteFrom : null;
+  const incomplete = new Set((input.incompleteDays ?? []).filter((d) => shown.has(d)));
   const series = input.series.map((s, i) => {
     const common = {
       name: s.name,
@@ -60,12 +60,12 @@ export function timeSeriesOption(input: TimeSeriesInput, theme: ChartTheme): ECh
                   data: annotations.map((a) => ({ xAxis: a.date, runLabel: a.label })),
                 }
               : undefined,
-            markArea: incomplete
+            markArea: incomplete.size
               ? {
                   silent: true,
                   itemStyle: { color: theme.incomplete },
                   label: { show: true, formatter: 'incomplete', color: theme.muted, position: 'insideTop' as const, fontSize: 10 },
-                  data: [[{ xAxis: incomplete }, { xAxis: input.dates[input.dates.length - 1] }]] as [{ xAxis: string }, { xAxis: string }][],
+                  data: [...incomplete].sort().map((d) => [{ xAxis: d }, { xAxis: d }]) as [{ xAxis: string }, { xAxis: string }][],
                 }
               : undefined,
           }
@@ -97,7 +97,7 @@ export function timeSeriesOption(input: TimeSeriesInput, theme: ChartTheme): ECh
         const date = items[0].axisValue;
         const lines = items.map((p) => `${p.marker}${esc(p.seriesName)}: <b>${formatValue(p.value, input.series[p.seriesIndex]?.unit ?? 'count')}</b>`);
         const runs = annotations.filter((a) => a.date === date).map((a) => `▲ ${esc(a.label)}`);
-        const flag = incomplete && date >= incomplete ? ['<i>partly loaded day: incomplete</i>'] : [];
+        const flag = incomplete.has(date) ? ['<i>partly loaded day: incomplete</i>'] : [];
         return [`<b>${esc(date)}</b> (UTC)`, ...lines, ...runs, ...flag].join('<br/>');
       },
     },

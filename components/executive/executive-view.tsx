@@ -1,12 +1,12 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { barOption } from '@/components/charts/breakdown';
 import { Chart } from '@/components/charts/chart';
 import type { ChartTheme } from '@/components/charts/theme';
 import { timeSeriesOption } from '@/components/charts/time-series';
-import { useAnnotations, useIncompleteFrom } from '@/components/charts/use-annotations';
+import { useProvenance } from '@/components/charts/use-provenance';
 import { useCrossFilter } from '@/components/filters/use-cross-filter';
 import { metaInput, previousPeriod } from '@/components/filters/url-state';
 import { useView } from '@/components/filters/use-view';
@@ -32,20 +32,11 @@ export function ExecutiveView() {
     const rows = previousBreakdown.data[kind];
     return { seriesName: 'Previous period', values: names.map((n) => rows.find((r) => r.name === n)?.revenue ?? null) };
   };
-  const annotations = useAnnotations();
-  const runs = useQuery(trpc.technical.runs.queryOptions({ limit: 20, asOf: filters.asOf }));
-  // Share of source rows the pipeline quarantined, over the recorded runs (the API has no per-range figure yet).
-  const quarantineShare = useMemo(() => {
-    const stages = (runs.data ?? []).flatMap((r) => r.stages);
-    const rowsIn = stages.filter((s) => s.stage === 'bronze').reduce((a, s) => a + s.rowsIn, 0);
-    const quarantined = stages.filter((s) => s.stage === 'silver').reduce((a, s) => a + s.quarantined, 0);
-    return rowsIn ? quarantined / rowsIn : null;
-  }, [runs.data]);
-  const incompleteFrom = useIncompleteFrom();
+  const provenance = useProvenance();
+  const { annotations, incompleteDays } = provenance;
   const onCategory = useCrossFilter('categories');
   const onBrand = useCrossFilter('brands');
   const range = kpis.data?.range;
-  const incomplete = Boolean(incompleteFrom && range && range.to >= incompleteFrom);
   const scopeText = [filters.categories?.length ? `categories ${filters.categories.join(', ')}` : null, filters.brands?.length ? `brands ${filters.brands.join(', ')}` : null].filter(Boolean).join(' and ');
   const emptyWhy = `No purchases${scopeText ? ` for ${scopeText}` : ''} in this range — widen the dates or remove a filter.`;
 
@@ -62,9 +53,9 @@ export function ExecutiveView() {
         values.prevRevenue = rows.map((_, i) => prev[i]?.revenue ?? null);
         series.push({ key: 'prevRevenue', name: 'Revenue, previous period', unit: 'usd' as const, kind: undefined as unknown as 'bar', dashed: true } as (typeof series)[number]);
       }
-      return timeSeriesOption({ dates: rows.map((r) => r.date), values, series, annotations, incompleteFrom }, theme);
+      return timeSeriesOption({ dates: rows.map((r) => r.date), values, series, annotations, incompleteDays }, theme);
     },
-    [daily.data, previousDaily.data, view.compare, annotations, incompleteFrom],
+    [daily.data, previousDaily.data, view.compare, annotations, incompleteDays],
   );
   const selectedCategories = filters.categories;
   const selectedBrands = filters.brands;
@@ -84,11 +75,18 @@ export function ExecutiveView() {
           </p>
         ) : insights.data ? (
           insights.data.sentences.length ? (
-            <ul className="list-disc space-y-1 pl-5 text-sm">
-              {insights.data.sentences.map((s) => (
-                <li key={s}>{s}</li>
-              ))}
-            </ul>
+            <>
+              <ul className="list-disc space-y-1 pl-5 text-sm">
+                {insights.data.sentences.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+              {incompleteDays.length ? (
+                <p className="mt-2 text-xs text-amber-800 dark:text-amber-200" data-testid="insights-incomplete">
+                  {incompleteDays.join(', ')} {incompleteDays.length === 1 ? 'is' : 'are'} only partly loaded: changes against the previous period understate this range.
+                </p>
+              ) : null}
+            </>
           ) : (
             <p className="text-sm text-slate-600">Not enough data in this range to say what changed.</p>
           )
@@ -97,7 +95,7 @@ export function ExecutiveView() {
         )}
       </section>
 
-      <KpiCards query={kpis} daily={daily.data} incomplete={incomplete} quarantineShare={quarantineShare} />
+      <KpiCards query={kpis} daily={daily.data} provenance={provenance.data} />
 
       <Card
         title="Daily revenue and orders"

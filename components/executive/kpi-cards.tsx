@@ -1,7 +1,9 @@
 'use client';
 
+import type { Provenance } from '@/components/charts/use-provenance';
 import type { QueryState } from '@/components/ui/card';
-import { change, fmtPct, fmtUnit } from '@/components/ui/format';
+import { downloadCsv, toCsv, type Column } from '@/components/ui/csv';
+import { change, fmtInt, fmtPct, fmtUnit } from '@/components/ui/format';
 import { Sparkline } from '@/components/ui/sparkline';
 import { ErrorState, Skeleton } from '@/components/ui/states';
 import { KPI_SPECS, type KpiData, type DailyPoint } from './kpi-specs';
@@ -9,15 +11,44 @@ import { KPI_SPECS, type KpiData, type DailyPoint } from './kpi-specs';
 interface KpiCardsProps {
   query: QueryState<KpiData>;
   daily?: DailyPoint[];
-  /** Share of source rows quarantined in the range, when the API provides it. */
-  quarantineShare?: number | null;
-  incomplete: boolean;
+  /** Quarantine share and partly loaded days of the same filtered range (meta.provenance). */
+  provenance?: Provenance;
 }
 
+function quarantineNote(p: Provenance | undefined): string | null {
+  if (!p) return null;
+  const q = p.quarantine;
+  const undated = q.undatedRows ? ` A further ${fmtInt(q.undatedRows)} quarantined row${q.undatedRows === 1 ? '' : 's'} had no valid time and belong${q.undatedRows === 1 ? 's' : ''} to no range.` : '';
+  return `Data quality: ${fmtPct(q.share)} of the ${fmtInt(q.sourceRows)} source rows in this range (${fmtInt(q.quarantinedRows)}) failed a cleaning rule, were quarantined and are not counted.${undated}`;
+}
+
+function incompleteNote(p: Provenance | undefined, hasPrevious: boolean): string | null {
+  if (!p) return null;
+  const current = p.partialDays.length ? `${p.partialDays.join(' and ')} ${p.partialDays.length === 1 ? 'is' : 'are'} only partly loaded${p.partialDays.includes(p.completeness.lastDate) && p.completeness.lastEventHour !== null ? ` (events to ${String(p.completeness.lastEventHour).padStart(2, '0')}:59 UTC)` : ''}` : null;
+  const previous = hasPrevious && p.previousPartialDays.length ? `the previous period includes the partly loaded ${p.previousPartialDays.join(', ')}` : null;
+  if (!current && !previous) return null;
+  const effect = hasPrevious ? ' — this range is incomplete, so changes against the previous period are not like for like.' : ' — this range is incomplete.';
+  return `${[current, previous].filter(Boolean).join('; ')}${effect}`.replace(/^./, (c) => c.toUpperCase());
+}
+
+interface KpiRow {
+  label: string;
+  current: number | null;
+  previous: number | null;
+}
+
+const KPI_COLUMNS: Column<KpiRow>[] = [
+  { key: 'label', label: 'Metric', value: (r) => r.label },
+  { key: 'current', label: 'This period', value: (r) => r.current },
+  { key: 'previous', label: 'Previous period', value: (r) => r.previous },
+];
+
 /** Headline numbers with change vs the previous period, a sparkline and the definition on hover. */
-export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCardsProps) {
+export function KpiCards({ query, daily, provenance }: KpiCardsProps) {
   if (query.error) return <ErrorState height={236} message={query.error.message} onRetry={() => void query.refetch()} />;
   const data = query.data;
+  const incomplete = data ? incompleteNote(provenance, data.previous !== null) : null;
+  const quality = quarantineNote(provenance);
   return (
     <section aria-label="Key figures" data-testid="kpi-cards" data-ready={data && !query.isPlaceholderData ? 'true' : 'false'}>
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-xs text-slate-600 dark:text-slate-400">
@@ -31,9 +62,18 @@ export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCards
             ' '
           )}
         </p>
+        {data ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => downloadCsv('key-figures.csv', toCsv(KPI_COLUMNS, KPI_SPECS.map((spec) => ({ label: spec.label, current: data.current[spec.key], previous: data.previous ? data.previous[spec.key] : null }))))}
+          >
+            CSV
+          </button>
+        ) : null}
         {incomplete ? (
-          <p className="rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900/50 dark:text-amber-100" data-testid="incomplete-flag">
-            Includes a partly loaded last day — changes vs the previous period understate it.
+          <p className="w-full rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900/50 dark:text-amber-100" data-testid="incomplete-flag">
+            {incomplete}
           </p>
         ) : null}
       </div>
@@ -49,12 +89,14 @@ export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCards
           const value = data.current[spec.key];
           const prev = data.previous ? data.previous[spec.key] : null;
           const delta = spec.unit === 'rate' ? (value !== null && prev !== null ? value - prev : null) : change(value, prev);
-          const good = delta === null || delta === 0 ? null : delta > 0 === spec.higherIsBetter;
-          const deltaText = delta === null ? 'no comparison' : spec.unit === 'rate' ? `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(2)} pts` : `${delta >= 0 ? '+' : ''}${fmtPct(delta, 1)}`;
+          // An incomplete range is never coloured as good or bad news against a full period.
+          const good = delta === null || delta === 0 || incomplete ? null : delta > 0 === spec.higherIsBetter;
+          const deltaText = delta === null ? 'no comparison' : `${spec.unit === 'rate' ? `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(2)} pts` : `${delta >= 0 ? '+' : ''}${fmtPct(delta, 1)}`}${incomplete ? ' · incomplete' : ''}`;
           const tip = [
             `${spec.label}: ${spec.definition}`,
             prev !== null ? `Previous period: ${fmtUnit(prev, spec.unit)}` : null,
-            quarantineShare !== undefined && quarantineShare !== null ? `${fmtPct(quarantineShare)} of source rows loaded by the recorded pipeline runs were quarantined (failed a cleaning rule) and are not counted.` : null,
+            incomplete,
+            quality,
           ]
             .filter(Boolean)
             .join('\n');
@@ -64,7 +106,7 @@ export function KpiCards({ query, daily, quarantineShare, incomplete }: KpiCards
               <p className="mt-0.5 text-xl font-semibold tabular-nums" data-testid="kpi-value">
                 {fmtUnit(value, spec.unit)}
               </p>
-              <p className={`text-xs tabular-nums ${good === null ? 'text-slate-500' : good ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`}>
+              <p className={`text-xs tabular-nums ${incomplete && delta !== null ? 'text-amber-700 dark:text-amber-300' : good === null ? 'text-slate-500' : good ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`} data-testid="kpi-delta">
                 {delta !== null ? (delta > 0 ? '▲ ' : delta < 0 ? '▼ ' : '') : ''}
                 {deltaText}
               </p>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { fmtUsdCompact } from '@/components/ui/format';
 import { Popover } from './popover';
@@ -78,20 +78,7 @@ export function FilterControls({ options }: { options: FilterOptions }) {
       <div className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-400">
         <span>Categories</span>
         <Popover label={filters.categories?.length ? `${filters.categories.length} selected` : 'All categories'} badge={filters.categories?.length} testId="category-select">
-          {() => (
-            <fieldset className="max-h-72 overflow-y-auto">
-              <legend className="sr-only">Categories (top level, with their subcategories)</legend>
-              {options.categories.map((c) => (
-                <label key={c.l1} className="flex cursor-pointer items-start gap-2 rounded px-1 py-1 text-sm font-normal text-slate-800 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
-                  <input type="checkbox" className="mt-1" checked={filters.categories?.includes(c.l1) ?? false} onChange={() => update({ categories: toggleValue(filters.categories, c.l1) })} />
-                  <span>
-                    {c.l1}
-                    {c.l2.length ? <span className="block text-xs text-slate-500">{c.l2.slice(0, 6).join(', ')}{c.l2.length > 6 ? ` +${c.l2.length - 6}` : ''}</span> : null}
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-          )}
+          {() => <CategoryPicker options={options} />}
         </Popover>
       </div>
       <div className="flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-400">
@@ -121,6 +108,67 @@ export function FilterControls({ options }: { options: FilterOptions }) {
         <input type="checkbox" data-testid="compare-toggle" checked={view.compare} onChange={(e) => update({}, e.target.checked)} />
         Compare to previous period
       </label>
+    </div>
+  );
+}
+
+/**
+ * Top-level categories (l1) with their subcategories (l2) as a drill-down. The API filters on
+ * category_l1 (DESIGN section 7), so picking a subcategory selects its top-level category; the
+ * Products treemap breaks that down to l2 and l3.
+ */
+function CategoryPicker({ options }: { options: FilterOptions }) {
+  const { filters, update } = useView();
+  const [open, setOpen] = useState<string | null>(null);
+  const selected = new Set(filters.categories ?? []);
+  return (
+    <div>
+      <fieldset className="max-h-72 overflow-y-auto">
+        <legend className="sr-only">Categories (top level, with their subcategories)</legend>
+        {options.categories.map((c) => (
+          <div key={c.l1} className="rounded px-1 py-0.5 hover:bg-slate-50 dark:hover:bg-slate-800/60">
+            <div className="flex items-center gap-2">
+              <label className="flex flex-1 cursor-pointer items-center gap-2 py-0.5 text-sm font-normal text-slate-800 dark:text-slate-200">
+                <input type="checkbox" checked={selected.has(c.l1)} onChange={() => update({ categories: toggleValue(filters.categories, c.l1) })} />
+                {c.l1}
+              </label>
+              {c.l2.length ? (
+                <button
+                  type="button"
+                  className="rounded px-1 text-xs font-normal text-slate-500 hover:text-slate-900 dark:hover:text-white"
+                  aria-expanded={open === c.l1}
+                  aria-label={`${open === c.l1 ? 'Hide' : 'Show'} the ${c.l2.length} subcategories of ${c.l1}`}
+                  data-testid="category-drill"
+                  onClick={() => setOpen(open === c.l1 ? null : c.l1)}
+                >
+                  {c.l2.length} sub <span aria-hidden>{open === c.l1 ? '▾' : '▸'}</span>
+                </button>
+              ) : null}
+            </div>
+            {open === c.l1 ? (
+              <ul className="mb-1 ml-6 flex flex-wrap gap-1" aria-label={`Subcategories of ${c.l1}`}>
+                {c.l2.map((l2) => (
+                  <li key={l2}>
+                    <button
+                      type="button"
+                      data-testid="category-l2"
+                      aria-pressed={selected.has(c.l1)}
+                      title={`Filters by ${c.l1} (the API filters on top-level categories)`}
+                      className={`rounded-full border px-2 py-0.5 text-xs font-normal ${selected.has(c.l1) ? 'border-brand-500 bg-brand-50 text-brand-700 dark:bg-brand-700/30 dark:text-blue-200' : 'border-slate-300 text-slate-700 hover:border-brand-500 dark:border-slate-600 dark:text-slate-300'}`}
+                      onClick={() => {
+                        if (!selected.has(c.l1)) update({ categories: toggleValue(filters.categories, c.l1) });
+                      }}
+                    >
+                      {l2}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ))}
+      </fieldset>
+      <p className="mt-1 text-xs font-normal text-slate-500">A subcategory filters by its top-level category (filters apply to category level 1); the Products treemap breaks it down to levels 2 and 3.</p>
     </div>
   );
 }
@@ -157,9 +205,14 @@ export function FilterChips() {
 /** Inline on wide screens; behind a "Filters" button in a drawer on phones. */
 export function FilterBar({ options }: { options: FilterOptions }) {
   const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
   const { filters } = useView();
   const count = (filters.categories?.length ?? 0) + (filters.brands?.length ?? 0) + (filters.from || filters.to ? 1 : 0);
   useEffect(() => {
+    // Closing the drawer returns focus to the button that opened it.
+    if (wasOpen.current && !open) opener.current?.focus();
+    wasOpen.current = open;
     if (!open) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
     document.addEventListener('keydown', onKey);
@@ -171,7 +224,7 @@ export function FilterBar({ options }: { options: FilterOptions }) {
         <FilterControls options={options} />
       </div>
       <div className="md:hidden">
-        <button type="button" className="field inline-flex items-center gap-2" aria-expanded={open} aria-controls="filter-drawer" data-testid="open-filters" onClick={() => setOpen(true)}>
+        <button ref={opener} type="button" className="field inline-flex items-center gap-2" aria-expanded={open} aria-controls="filter-drawer" data-testid="open-filters" onClick={() => setOpen(true)}>
           Filters{count ? <span className="rounded-full bg-brand-600 px-1.5 text-xs text-white">{count}</span> : null}
         </button>
         {open ? (

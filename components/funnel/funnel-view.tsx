@@ -3,7 +3,7 @@
 import { barOption, funnelOption } from '@/components/charts/breakdown';
 import { Chart } from '@/components/charts/chart';
 import { timeSeriesOption } from '@/components/charts/time-series';
-import { useAnnotations, useIncompleteFrom } from '@/components/charts/use-annotations';
+import { useProvenance } from '@/components/charts/use-provenance';
 import { useCrossFilter } from '@/components/filters/use-cross-filter';
 import { useView } from '@/components/filters/use-view';
 import { useTRPC } from '@/components/trpc/client';
@@ -39,8 +39,7 @@ export function FunnelView() {
   const trend = usePageQuery(trpc.funnel.trend.queryOptions(filters));
   const abandonment = usePageQuery(trpc.funnel.abandonment.queryOptions({ ...filters, limit: 10 }));
   const ttp = usePageQuery(trpc.funnel.timeToPurchase.queryOptions(filters));
-  const annotations = useAnnotations();
-  const incompleteFrom = useIncompleteFrom();
+  const { annotations, incompleteDays } = useProvenance();
   const onCategory = useCrossFilter('categories');
   const onBrand = useCrossFilter('brands');
   const empty = emptyBecause(filters, 'sessions');
@@ -128,7 +127,7 @@ export function FunnelView() {
                     { key: 'conversionRate', name: 'Conversion rate', unit: 'rate' },
                   ],
                   annotations,
-                  incompleteFrom,
+                  incompleteDays,
                 },
                 theme,
               )

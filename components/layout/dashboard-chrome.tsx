@@ -23,7 +23,7 @@ export function DashboardChrome() {
   const { filters, update } = useView();
   const input = metaInput(filters);
   const meta = useQuery(trpc.meta.filters.queryOptions(input));
-  const freshness = useQuery({ ...trpc.meta.freshness.queryOptions(input), refetchInterval: filters.asOf === undefined ? FRESHNESS_POLL_MS : false, staleTime: 0 });
+  const freshness = useQuery({ ...trpc.meta.freshness.queryOptions(input), refetchInterval: filters.asOf === undefined ? FRESHNESS_POLL_MS : false, staleTime: FRESHNESS_POLL_MS });
   const seenVersion = useRef<number | null>(null);
   const version = freshness.data?.goldVersion ?? null;
 

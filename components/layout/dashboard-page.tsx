@@ -38,8 +38,8 @@ export async function DashboardPage({ searchParams, path, title, question, prefe
   await Promise.all([
     queryClient.prefetchQuery(trpc.meta.filters.queryOptions(metaInput(filters))),
     queryClient.prefetchQuery(trpc.meta.freshness.queryOptions(metaInput(filters))),
-    // Pipeline runs annotate every time series.
-    queryClient.prefetchQuery(trpc.technical.runs.queryOptions({ limit: 20, asOf: filters.asOf })),
+    // Run markers on every time series, partly loaded days, the quarantine share of the range.
+    queryClient.prefetchQuery(trpc.meta.provenance.queryOptions(filters)),
     ...prefetch(trpc, filters, queryClient),
   ]);
   const rejected = badRequestMessage(queryClient);

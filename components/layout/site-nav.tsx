@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import Link, { useLinkStatus } from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { NAV_ITEMS } from './nav-items';
 
@@ -25,9 +25,16 @@ export function SiteNav() {
             }`}
           >
             {item.label}
+            <PendingDot />
           </Link>
         );
       })}
     </nav>
   );
+}
+
+/** While the next page renders on the server, the link that was clicked pulses. */
+function PendingDot() {
+  const { pending } = useLinkStatus();
+  return <span aria-hidden data-pending={pending ? 'true' : undefined} className={`ml-1.5 inline-block h-1.5 w-1.5 rounded-full align-middle ${pending ? 'animate-pulse bg-current' : 'bg-transparent'}`} />;
 }

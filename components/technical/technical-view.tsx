@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import { barOption, stackedBarOption } from '@/components/charts/breakdown';
 import { Chart } from '@/components/charts/chart';
 import { metaInput, serializeView } from '@/components/filters/url-state';
@@ -17,6 +18,7 @@ type Run = Outputs['technical']['runs'][number];
 type Table = Outputs['technical']['tables'][number];
 type Latency = Outputs['technical']['apiLatency']['procedures'][number];
 type Reason = Outputs['technical']['quality']['quarantineReasons'][number];
+type HistoryRow = Table['history'][number] & { table: string };
 interface StageRow {
   run: string;
   stage: string;
@@ -42,6 +44,8 @@ export function TechnicalView() {
   const tables = usePageQuery(trpc.technical.tables.queryOptions({ historyLimit: 10 }));
   const latency = useQuery({ ...trpc.technical.apiLatency.queryOptions(), refetchInterval: 30_000 });
   const meta = useQuery(trpc.meta.filters.queryOptions(metaInput(filters)));
+  const [pickedTable, setPickedTable] = useState<string | null>(null);
+  const historyTable = pickedTable ?? meta.data?.anchorTable ?? tables.data?.[0]?.name ?? null;
   const timeTravelHref = (version: number) => `/?${serializeView({ filters: { ...view.filters, asOf: version }, compare: view.compare })}`;
 
   return (
@@ -134,55 +138,48 @@ export function TechnicalView() {
         ]}
       />
 
-      <section className="card" aria-labelledby="history-heading">
-        <h2 id="history-heading" className="mb-2 text-base font-semibold">
-          Table history
-        </h2>
-        <p className="mb-2 text-xs text-slate-500">The last 10 commits per table. For {meta.data?.anchorTable ?? 'gold.daily_kpis'}, each version opens the dashboard as it was.</p>
-        {tables.data ? (
-          <div className="space-y-1">
-            {tables.data.map((t) => (
-              <details key={t.name} className="rounded border border-slate-200 px-3 py-2 dark:border-slate-800">
-                <summary className="cursor-pointer text-sm font-medium">
-                  {t.name} <span className="text-slate-500">— version {t.version}, {t.history.length} recent commits</span>
-                </summary>
-                <table className="mt-2 w-full text-left text-xs">
-                  <thead>
-                    <tr className="text-slate-500">
-                      <th className="py-1">Version</th>
-                      <th>Committed (UTC)</th>
-                      <th>Operation</th>
-                      <th className="text-right">Rows written</th>
-                      <th>Run</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {t.history.map((h) => (
-                      <tr key={h.version} className="border-t border-slate-100 dark:border-slate-800">
-                        <td className="py-1 tabular-nums">{h.version}</td>
-                        <td>{h.timestamp.slice(0, 19).replace('T', ' ')}</td>
-                        <td>{h.operation ?? '—'}</td>
-                        <td className="text-right tabular-nums">{fmtInt(h.numOutputRows)}</td>
-                        <td className="max-w-40 truncate">{h.runId ?? '—'}</td>
-                        <td>
-                          {meta.data && t.name === meta.data.anchorTable ? (
-                            <Link href={timeTravelHref(h.version)} className="text-brand-600 underline dark:text-blue-400">
-                              open dashboard as of v{h.version}
-                            </Link>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </details>
-            ))}
-          </div>
-        ) : (
-          <div className="h-24 animate-pulse rounded bg-slate-200/70 dark:bg-slate-800/70" />
-        )}
-      </section>
+      <Card
+        title="Table history"
+        subtitle={`The last 10 commits of ${historyTable ?? 'a table'}; for ${meta.data?.anchorTable ?? 'gold.daily_kpis'}, each version opens the dashboard as it was`}
+        query={tables}
+        testId="table-history"
+        emptyMessage="No commits recorded for this table."
+        rows={(d) => d.find((t) => t.name === historyTable)?.history.map((h) => ({ ...h, table: historyTable ?? '' })) ?? []}
+        columns={[
+          numCol<HistoryRow>('version', 'Version', (r) => r.version, (v) => String(v)),
+          textCol<HistoryRow>('timestamp', 'Committed (UTC)', (r) => r.timestamp.slice(0, 19).replace('T', ' ')),
+          textCol<HistoryRow>('operation', 'Operation', (r) => r.operation),
+          numCol<HistoryRow>('numOutputRows', 'Rows written', (r) => r.numOutputRows, fmtInt),
+          textCol<HistoryRow>('runId', 'Run', (r) => r.runId),
+          {
+            key: 'open',
+            label: 'Time travel',
+            value: (r) => (meta.data && r.table === meta.data.anchorTable ? timeTravelHref(r.version) : null),
+            render: (r) =>
+              meta.data && r.table === meta.data.anchorTable ? (
+                <Link href={timeTravelHref(r.version)} className="text-brand-600 underline dark:text-blue-400" data-testid="history-time-travel">
+                  open dashboard as of v{r.version}
+                </Link>
+              ) : (
+                '—'
+              ),
+          },
+        ]}
+        headerExtra={
+          tables.data ? (
+            <label className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
+              Table
+              <select className="field py-0.5 text-xs" value={historyTable ?? ''} onChange={(e) => setPickedTable(e.target.value)} data-testid="history-table">
+                {tables.data.map((t) => (
+                  <option key={t.name} value={t.name}>
+                    {t.name} (v{t.version})
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null
+        }
+      />
 
       <Card
         title="API latency"

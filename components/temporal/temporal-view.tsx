@@ -3,7 +3,7 @@
 import { barOption, heatmapOption } from '@/components/charts/breakdown';
 import { Chart } from '@/components/charts/chart';
 import { timeSeriesOption } from '@/components/charts/time-series';
-import { useAnnotations, useIncompleteFrom } from '@/components/charts/use-annotations';
+import { useProvenance } from '@/components/charts/use-provenance';
 import { useView } from '@/components/filters/use-view';
 import { useTRPC } from '@/components/trpc/client';
 import type { Outputs } from '@/components/trpc/types';
@@ -28,8 +28,7 @@ export function TemporalView() {
   const daily = usePageQuery(trpc.temporal.daily.queryOptions(filters));
   const split = usePageQuery(trpc.temporal.weekdayWeekend.queryOptions(filters));
   const anomalies = usePageQuery(trpc.temporal.anomalies.queryOptions({ ...filters, threshold: 2 }));
-  const annotations = useAnnotations();
-  const incompleteFrom = useIncompleteFrom();
+  const { annotations, incompleteDays } = useProvenance();
 
   return (
     <div className="space-y-6">
@@ -92,7 +91,7 @@ export function TemporalView() {
                     { key: 'sessions', name: 'Sessions', unit: 'count', dashed: true },
                   ],
                   annotations,
-                  incompleteFrom,
+                  incompleteDays,
                 },
                 theme,
               )

@@ -36,6 +36,8 @@ interface CardProps<Data, Row> {
   /** Render the visual (chart); without it the card is a table. */
   children?: (data: Data, shown: Shown<Row>) => React.ReactNode;
   tablePageSize?: number;
+  /** Controls shown beside the title (e.g. a picker of what the card shows). */
+  headerExtra?: React.ReactNode;
 }
 
 /**
@@ -43,7 +45,7 @@ interface CardProps<Data, Row> {
  * final height, empty state that says why, error state with retry, CSV export of exactly the rows
  * shown, and a data-table alternative to the chart.
  */
-export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMessage, takeaway, height = 300, className = '', testId, children, tablePageSize = 10 }: CardProps<Data, Row>) {
+export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMessage, takeaway, height = 300, className = '', testId, children, tablePageSize = 10, headerExtra }: CardProps<Data, Row>) {
   const [asTable, setAsTable] = useState(false);
   const headingId = useId();
   const shown: Shown<Row> | undefined = query.data !== undefined ? { rows: rows(query.data), columns } : undefined;
@@ -51,13 +53,14 @@ export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMe
   const note = query.data !== undefined && shown && !empty && takeaway ? takeaway(query.data, shown) : null;
   return (
     <section aria-labelledby={headingId} data-testid={testId} className={`card flex min-w-0 flex-col ${className}`}>
-      <div className="mb-2 flex items-start justify-between gap-2">
+      <div className="mb-2 flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0 flex-1">
           <h2 id={headingId} className="text-base font-semibold">
             {title}
           </h2>
           {subtitle ? <p className="text-xs text-slate-500 dark:text-slate-400">{subtitle}</p> : null}
         </div>
+        {headerExtra}
         {shown && !empty ? (
           <div className="flex shrink-0 gap-1">
             {children ? (

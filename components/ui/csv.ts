@@ -1,4 +1,6 @@
 /** CSV (RFC 4180) of exactly the rows a chart or table shows. */
+import type { ReactNode } from 'react';
+
 export interface Column<Row> {
   key: string;
   label: string;
@@ -6,6 +8,8 @@ export interface Column<Row> {
   value: (row: Row) => string | number | null;
   /** Display text; defaults to the raw value. */
   format?: (row: Row) => string;
+  /** Rich cell content (a link, …) on screen; CSV keeps the raw value. */
+  render?: (row: Row) => ReactNode;
   align?: 'left' | 'right';
 }
 

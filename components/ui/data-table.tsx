@@ -68,7 +68,7 @@ export function DataTable<Row>({ columns, rows, caption, pageSize = 10, initialS
               <tr key={i} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
                 {columns.map((c) => (
                   <td key={c.key} className={`px-2 py-1.5 tabular-nums ${c.align === 'right' ? 'text-right' : ''}`}>
-                    {c.format ? c.format(row) : (c.value(row) ?? '—')}
+                    {c.render ? c.render(row) : c.format ? c.format(row) : (c.value(row) ?? '—')}
                   </td>
                 ))}
               </tr>
