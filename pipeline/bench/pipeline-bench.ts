@@ -16,8 +16,17 @@ const CLI = ['--import', 'tsx', path.join(REPO, 'pipeline/cli.ts')];
 export interface PipelineBenchResult {
   events: number;
   landingBytes: number;
-  baseline: { ms: number; rows: number; maxRssBytes: number };
-  pipeline: { ms: number; maxRssBytes: number; stages: Record<string, number>; eventsPerSecond: number; ratioToBaseline: number };
+  baseline: { ms: number; rows: number; maxRssBytes: number; cpuMs: number };
+  pipeline: {
+    ms: number;
+    maxRssBytes: number;
+    cpuMs: number;
+    stages: Record<string, number>;
+    eventsPerSecond: number;
+    ratioToBaseline: number;
+    /** CPU seconds ÷ the baseline's: steadier than wall time on a shared machine. */
+    cpuRatioToBaseline: number;
+  };
   incremental: { ms: number; events: number; stages: Record<string, number> };
   reconciled: boolean;
 }
@@ -25,14 +34,16 @@ export interface PipelineBenchResult {
 interface ChildRun {
   stdout: string;
   maxRssBytes: number;
+  /** User + system CPU time of the child. */
+  cpuMs: number;
   ms: number;
 }
 
-/** Runs node with the CLI under /usr/bin/time to learn its peak resident memory. */
+/** Runs node with the CLI under /usr/bin/time to learn its peak resident memory and CPU time. */
 function runNode(args: string[], env: Record<string, string> = {}): ChildRun {
   const started = performance.now();
   const timeFile = path.join(os.tmpdir(), `clicklake-time-${process.pid}-${Date.now()}`);
-  const stdout = execFileSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...args], {
+  const stdout = execFileSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -40,9 +51,9 @@ function runNode(args: string[], env: Record<string, string> = {}): ChildRun {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ms = performance.now() - started;
-  const kib = Number(execFileSync('tail', ['-n', '1', timeFile], { encoding: 'utf8' }).trim());
+  const [kib, user, system] = execFileSync('tail', ['-n', '1', timeFile], { encoding: 'utf8' }).trim().split(' ').map(Number);
   rmSync(timeFile, { force: true });
-  return { stdout, maxRssBytes: kib * 1024, ms };
+  return { stdout, maxRssBytes: kib * 1024, cpuMs: Math.round((user + system) * 1000), ms };
 }
 
 export interface PipelineBenchOptions {
@@ -99,10 +110,12 @@ export async function runPipelineBench({ events, root = path.join(REPO, '.tmp/be
   return {
     events,
     landingBytes,
-    baseline: { ms: baseline.ms, rows: baseline.rows, maxRssBytes: baselineRun.maxRssBytes },
+    baseline: { ms: baseline.ms, rows: baseline.rows, maxRssBytes: baselineRun.maxRssBytes, cpuMs: baselineRun.cpuMs },
     pipeline: {
       ms: summary.durationMs,
       maxRssBytes: full.maxRssBytes,
+      cpuMs: full.cpuMs,
+      cpuRatioToBaseline: full.cpuMs / baselineRun.cpuMs,
       stages: stages(summary),
       eventsPerSecond: Math.round(events / (summary.durationMs / 1000)),
       ratioToBaseline: summary.durationMs / baseline.ms,

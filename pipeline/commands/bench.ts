@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { runApiBench, type ApiBenchResult } from '../../server/bench/api-bench';
+import type { BrowserBenchResult } from '../../e2e/bench-browser';
 import { defineCommand } from '../cli/command';
 import { UsageError } from '../cli/errors';
 import { parseInteger } from '../cli/parse';
@@ -10,19 +11,19 @@ import { recordBenchmark } from '../bench/record';
 import { resolveLakeDir } from '../config';
 
 const FULL_MONTH = 42_448_764;
-const SECTIONS = ['pipeline', 'delta', 'api'] as const;
+const SECTIONS = ['pipeline', 'delta', 'api', 'browser'] as const;
 /** Where runPipelineBench leaves the lake it built (its default root). */
 const PIPELINE_BENCH_LAKE = path.resolve(import.meta.dirname, '../../.tmp/bench/lake');
 
 export const benchCommand = defineCommand<{ events?: string; json?: boolean; only?: string; lake?: string }>({
   name: 'bench',
-  summary: 'Benchmarks: the pipeline against a bare DuckDB CSV→Parquet baseline, the Delta log, and the gold API.',
-  usage: '[--events N|full] [--only pipeline,delta,api] [--json] [--lake DIR]',
+  summary: 'Benchmarks: the pipeline against a bare DuckDB CSV→Parquet baseline, the Delta log, the gold API, and the dashboard in a browser.',
+  usage: '[--events N|full] [--only pipeline,delta,api,browser] [--json] [--lake DIR]',
   optionHelp: [
     '--events N|full        events to generate for the pipeline benchmark (default 1000000)',
-    '--only LIST            run only these sections: pipeline, delta, api',
+    '--only LIST            run only these sections: pipeline, delta, api, browser',
     '--json                 print the results as JSON',
-    '--lake DIR             lake whose gold.benchmarks table records the results (and that api reads without pipeline)',
+    '--lake DIR             lake whose gold.benchmarks table records the results (and that api and browser read without pipeline)',
   ],
   options: { events: { type: 'string' }, json: { type: 'boolean' }, only: { type: 'string' }, lake: { type: 'string' } },
   async run({ values, out, err }) {
@@ -35,8 +36,11 @@ export const benchCommand = defineCommand<{ events?: string; json?: boolean; onl
     if (only.includes('delta')) results.delta = await runDeltaBench({ log });
     // The API reads the lake the pipeline section just built, or else the given/default lake.
     if (only.includes('api')) results.api = await runApiBench({ lakeDir: results.pipeline ? PIPELINE_BENCH_LAKE : resolveLakeDir(values.lake), log });
-    await recordBenchmark(resolveLakeDir(values.lake), { ...results, api: results.api && apiMeasures(results.api) });
-    out.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatBench(results));
+    // The production dashboard (built if stale) under `next start` over the same lake, in Chromium.
+    const browserBench = only.includes('browser') ? await import('../../e2e/bench-browser') : undefined;
+    if (browserBench) results.browser = await browserBench.runBrowserBench({ lakeDir: results.pipeline ? PIPELINE_BENCH_LAKE : resolveLakeDir(values.lake), log });
+    await recordBenchmark(resolveLakeDir(values.lake), { ...results, api: results.api && apiMeasures(results.api), browser: results.browser && browserBench?.browserMeasures(results.browser) });
+    out.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatBench(results) + (results.browser && browserBench ? `${browserBench.formatBrowserBench(results.browser).join('\n')}\n` : ''));
   },
 });
 
@@ -44,6 +48,7 @@ interface BenchResults {
   pipeline?: PipelineBenchResult;
   delta?: DeltaBenchResult;
   api?: ApiBenchResult;
+  browser?: BrowserBenchResult;
 }
 
 /** The API figures as named measures (`api.executive.kpis.date.p95Ms`) for gold.benchmarks. */
@@ -60,10 +65,10 @@ function formatBench(results: BenchResults): string {
   const p = results.pipeline;
   if (p) {
     lines.push(`Pipeline — ${p.events.toLocaleString('en-US')} events, ${mib(p.landingBytes)} of CSV`);
-    lines.push(`  baseline DuckDB CSV→Parquet   ${formatDuration(p.baseline.ms).padStart(10)}   peak RSS ${mib(p.baseline.maxRssBytes)}`);
+    lines.push(`  baseline DuckDB CSV→Parquet   ${formatDuration(p.baseline.ms).padStart(10)}   peak RSS ${mib(p.baseline.maxRssBytes)}   CPU ${formatDuration(p.baseline.cpuMs)}`);
     for (const [stage, ms] of Object.entries(p.pipeline.stages)) lines.push(`  ${stage.padEnd(29)} ${formatDuration(ms).padStart(10)}`);
-    lines.push(`  full run landing → gold       ${formatDuration(p.pipeline.ms).padStart(10)}   peak RSS ${mib(p.pipeline.maxRssBytes)}   ${p.pipeline.eventsPerSecond.toLocaleString('en-US')} events/s`);
-    lines.push(`  ratio pipeline ÷ baseline     ${p.pipeline.ratioToBaseline.toFixed(2).padStart(10)}   (target ≤ 3.00)`);
+    lines.push(`  full run landing → gold       ${formatDuration(p.pipeline.ms).padStart(10)}   peak RSS ${mib(p.pipeline.maxRssBytes)}   CPU ${formatDuration(p.pipeline.cpuMs)}   ${p.pipeline.eventsPerSecond.toLocaleString('en-US')} events/s`);
+    lines.push(`  ratio pipeline ÷ baseline     ${p.pipeline.ratioToBaseline.toFixed(2).padStart(10)}   (wall; target ≤ 3.00)   CPU ratio ${p.pipeline.cpuRatioToBaseline.toFixed(2)}`);
     lines.push(`  incremental one-day append    ${formatDuration(p.incremental.ms).padStart(10)}   ${p.incremental.events.toLocaleString('en-US')} events (target ≤ 10 s)`);
     lines.push(`  reconciled                    ${p.reconciled ? 'yes' : 'NO'}`);
   }

@@ -103,7 +103,8 @@ FROM checked`;
  * and against `existing` (silver.events rows of the same event_dates; an exact duplicate always has
  * the same event_time, hence the same date). The first occurrence is the lowest (_source_file,
  * _source_line). Cheap path: rows whose 64-bit hash is unique in the batch are unique events; only
- * hash-collision candidates are compared on all nine columns.
+ * hash-collision candidates are compared on all nine columns. `batch` must be a re-readable relation
+ * (a table, a view or a file scan), not a one-shot stream.
  */
 export function dedupSql(batch: string, existing: string | undefined): string {
   const key = 'event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session';
@@ -111,22 +112,18 @@ export function dedupSql(batch: string, existing: string | undefined): string {
     .split(', ')
     .map((column) => `e.${column} IS NOT DISTINCT FROM b.${column}`)
     .join(' AND ');
+  // The batch is scanned three times (a narrow hash pass, then unique rows, then the few candidates)
+  // rather than materialised once: a materialised wide CTE costs more than re-reading Parquet.
   return `
-WITH hashed AS (
-  SELECT *, hash(${key}) AS _h FROM ${batch}
-),
-repeated AS (
-  SELECT _h FROM hashed GROUP BY _h HAVING count(*) > 1
-),
-candidates AS (
-  SELECT * FROM hashed WHERE _h IN (SELECT _h FROM repeated)
+WITH repeated AS (
+  SELECT hash(${key}) AS _h FROM ${batch} GROUP BY 1 HAVING count(*) > 1
 ),
 firsts AS (
-  SELECT * EXCLUDE (_h) FROM hashed WHERE _h NOT IN (SELECT _h FROM repeated)
+  SELECT * FROM ${batch} WHERE hash(${key}) NOT IN (SELECT _h FROM repeated)
   UNION ALL
-  SELECT * EXCLUDE (_h, _occurrence) FROM (
+  SELECT * EXCLUDE (_occurrence) FROM (
     SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY _source_file, _source_line) AS _occurrence
-    FROM candidates
+    FROM ${batch} WHERE hash(${key}) IN (SELECT _h FROM repeated)
   ) WHERE _occurrence = 1
 )
 SELECT * FROM firsts b${
