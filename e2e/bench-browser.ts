@@ -1,80 +1,264 @@
 /**
- * Browser benchmark for the dashboard (issue 6 "Performance"): for each page of a running production
- * server, largest contentful paint and time until every chart reports `data-chart-ready`, cold (new
- * browser context, first request to the page) and warm (again, server caches filled), plus the
- * JavaScript transferred (gzip) split into first load (script tags of the HTML) and lazily loaded.
+ * Browser benchmark for the dashboard (issue 6 "Performance"), the `browser` section of
+ * `npm run bench`: builds the production app if the build is missing or older than the sources,
+ * starts `next start` on 127.0.0.1 over a lake, and measures in Debian's Chromium, per page:
  *
- *   npx next build && CLICKLAKE_LAKE=… npx next start -p 3100 &
- *   node --import tsx e2e/bench-browser.ts [--base http://127.0.0.1:3100] [--json]
+ * - LCP (largest contentful paint) and the time until every chart reports `data-chart-ready`
+ *   (ECharts finished its first render), both from navigation start, plus the cumulative layout shift;
+ *   cold = a new browser profile and the first request for the page (server result cache empty for
+ *   the page's own procedures), warm = the median of three more visits in the same profile;
+ * - first-load JavaScript: the scripts the page's HTML runs, gzip -9 (ECharts, preloaded by the HTML
+ *   but run only when the charts mount, is reported apart as lazy JavaScript).
+ *
+ * Standalone: `node --import tsx e2e/bench-browser.ts --lake DIR [--json] [--no-build]`
+ * or against a running server: `… --base http://127.0.0.1:3100`.
  */
-import { chromium } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from '@playwright/test';
 import { NAV_ITEMS } from '../components/layout/nav-items';
 
-interface PageResult {
-  page: string;
-  run: 'cold' | 'warm';
-  lcpMs: number;
+export const TARGETS = { lcpMs: 1000, chartsMs: 1500, firstLoadJsKb: 250 } as const;
+
+export interface BrowserRun {
+  /** Time to the first byte of the HTML (server render, including the prefetched queries). */
+  ttfbMs: number;
+  lcpMs: number | null;
   chartsMs: number;
+  cls: number;
+}
+
+export interface BrowserPageResult {
+  page: string;
   charts: number;
+  cold: BrowserRun;
+  warm: BrowserRun;
   firstLoadJsKb: number;
-  totalJsKb: number;
+  lazyJsKb: number;
 }
 
-const args = process.argv.slice(2);
-const base = args.includes('--base') ? args[args.indexOf('--base') + 1] : 'http://127.0.0.1:3100';
+export interface BrowserBenchResult {
+  baseUrl: string;
+  lakeDir: string | null;
+  /** 1-minute load average and cores when the measurement started: the figures depend on both. */
+  machine: { cpus: number; loadAverage: number };
+  pages: BrowserPageResult[];
+}
 
-async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  const results: PageResult[] = [];
-  for (const item of NAV_ITEMS) {
-    for (const run of ['cold', 'warm'] as const) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      const scripts = new Map<string, number>();
-      page.on('response', (response) => {
-        if (!response.url().endsWith('.js')) return;
-        void response.body().then(
-          (body) => scripts.set(response.url(), gzipSync(body).length),
-          () => undefined,
-        );
-      });
-      const started = Date.now();
-      await page.goto(base + item.href);
-      await page.waitForFunction(() => {
-        const charts = [...document.querySelectorAll('[data-chart]')];
-        return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart-ready') === 'true');
-      }, null, { timeout: 60_000 });
-      const chartsMs = Date.now() - started;
-      const lcpMs = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            new PerformanceObserver((list) => {
-              const entries = list.getEntries();
-              resolve(entries[entries.length - 1].startTime);
-            }).observe({ type: 'largest-contentful-paint', buffered: true });
-          }),
-      );
-      // First load = the scripts the server's HTML references (lazy chunks are added to the DOM later).
-      const html = await (await page.request.get(base + item.href)).text();
-      const firstLoad = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map((m) => new URL(m[1], base).href);
-      const charts = await page.locator('[data-chart]').count();
-      let firstLoadBytes = 0;
-      for (const url of new Set(firstLoad)) firstLoadBytes += gzipSync(await (await page.request.get(url)).body(), { level: 9 }).length;
-      const totalBytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
-      results.push({ page: item.href, run, lcpMs: Math.round(lcpMs), chartsMs, charts, firstLoadJsKb: Math.round(firstLoadBytes / 1024), totalJsKb: Math.round(Math.max(totalBytes, firstLoadBytes) / 1024) });
-      await context.close();
+export interface BrowserBenchOptions {
+  /** Lake the server reads (ignored with baseUrl). */
+  lakeDir?: string;
+  /** Measure an already running server instead of starting one. */
+  baseUrl?: string;
+  /** false: never build (fail if there is no build); default builds when missing or stale. */
+  build?: boolean;
+  warmRuns?: number;
+  log?: (line: string) => void;
+}
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (/\.(tsx?|css|mjs)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The build is stale when a source the app bundles changed after it. */
+function buildIsCurrent(): boolean {
+  const id = path.join(REPO, '.next/BUILD_ID');
+  if (!existsSync(id)) return false;
+  const built = statSync(id).mtimeMs;
+  return ['app', 'components', 'server'].every((dir) => newestMtime(path.join(REPO, dir)) <= built) && statSync(path.join(REPO, 'next.config.mjs')).mtimeMs <= built;
+}
+
+function buildApp(log: (line: string) => void): void {
+  log('browser bench: next build');
+  const result = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: REPO, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status}): ${result.stderr.toString().slice(-2000)}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(lakeDir: string, log: (line: string) => void): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: REPO,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CLICKLAKE_LAKE: path.resolve(lakeDir), CLICKLAKE_API_LOG: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}: ${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/trpc/meta.freshness`)).ok) break;
+    } catch {
+      // not listening yet
     }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`next start did not answer on ${baseUrl} within 120 s: ${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  await browser.close();
-  if (args.includes('--json')) {
-    console.log(JSON.stringify(results, null, 2));
-    return;
-  }
-  console.log('page         run   LCP ms  charts ms  charts  first-load JS kB gz  all JS kB gz');
-  for (const r of results) {
-    console.log(`${r.page.padEnd(12)} ${r.run.padEnd(5)} ${String(r.lcpMs).padStart(6)}  ${String(r.chartsMs).padStart(9)}  ${String(r.charts).padStart(6)}  ${String(r.firstLoadJsKb).padStart(19)}  ${String(r.totalJsKb).padStart(12)}`);
+  log(`browser bench: next start on ${baseUrl} over ${lakeDir}`);
+  return { baseUrl, child };
+}
+
+/** Records, in the page, when each chart turned ready, the LCP entries and layout shifts. */
+const OBSERVERS = () => {
+  const w = window as unknown as { __bench: { ready: number[]; lcp: number | null; cls: number } };
+  w.__bench = { ready: [], lcp: null, cls: 0 };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) if ((m.target as Element).getAttribute('data-chart-ready') === 'true') w.__bench.ready.push(performance.now());
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-chart-ready'] });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) w.__bench.lcp = entry.startTime;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) w.__bench.cls += entry.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+};
+
+async function visit(page: Page, url: string): Promise<BrowserRun & { charts: number }> {
+  await page.goto(url);
+  await page.waitForFunction(
+    () => {
+      const charts = [...document.querySelectorAll('[data-chart]')];
+      return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart-ready') === 'true');
+    },
+    null,
+    { timeout: 120_000, polling: 50 },
+  );
+  // Let the last frame paint so LCP has its final entry.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const bench = await page.evaluate(() => {
+    const b = (window as unknown as { __bench: { ready: number[]; lcp: number | null; cls: number } }).__bench;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return { ready: b.ready, lcp: b.lcp, cls: b.cls, ttfb: nav.responseStart, charts: document.querySelectorAll('[data-chart]').length };
+  });
+  return { ttfbMs: Math.round(bench.ttfb), lcpMs: bench.lcp === null ? null : Math.round(bench.lcp), chartsMs: Math.round(Math.max(...bench.ready)), cls: Math.round(bench.cls * 1000) / 1000, charts: bench.charts };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function scriptKb(baseUrl: string, urls: string[]): Promise<number> {
+  let bytes = 0;
+  for (const url of new Set(urls)) bytes += gzipSync(Buffer.from(await (await fetch(new URL(url, baseUrl))).arrayBuffer()), { level: 9 }).length;
+  return Math.round(bytes / 1024);
+}
+
+async function measurePage(browser: Browser, baseUrl: string, href: string, warmRuns: number): Promise<BrowserPageResult> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await context.addInitScript(OBSERVERS);
+    const page = await context.newPage();
+    const loaded = new Set<string>();
+    page.on('response', (response) => {
+      if (response.url().endsWith('.js')) loaded.add(response.url());
+    });
+    const cold = await visit(page, baseUrl + href);
+    const warm: BrowserRun[] = [];
+    for (let i = 0; i < warmRuns; i++) warm.push(await visit(page, baseUrl + href));
+    // First load = the scripts the server's HTML runs (preloaded lazy chunks are not among them).
+    const html = await (await fetch(baseUrl + href)).text();
+    // `noModule` scripts (legacy polyfills) are skipped by every browser that runs the app.
+    const firstLoad = [...html.matchAll(/<script([^>]+)>/g)].flatMap(([, attrs]) => {
+      const src = /\bsrc="([^"]+\.js)"/.exec(attrs)?.[1];
+      return src && !/\bnoModule\b/i.test(attrs) ? [new URL(src, baseUrl).href] : [];
+    });
+    const lazy = [...loaded].filter((url) => !firstLoad.includes(url));
+    return {
+      page: href,
+      charts: cold.charts,
+      cold: { ttfbMs: cold.ttfbMs, lcpMs: cold.lcpMs, chartsMs: cold.chartsMs, cls: cold.cls },
+      warm: { ttfbMs: median(warm.map((w) => w.ttfbMs)), lcpMs: median(warm.map((w) => w.lcpMs ?? 0)), chartsMs: median(warm.map((w) => w.chartsMs)), cls: median(warm.map((w) => w.cls)) },
+      firstLoadJsKb: await scriptKb(baseUrl, firstLoad),
+      lazyJsKb: await scriptKb(baseUrl, lazy),
+    };
+  } finally {
+    await context.close();
   }
 }
 
-await main();
+export async function runBrowserBench(options: BrowserBenchOptions): Promise<BrowserBenchResult> {
+  const log = options.log ?? (() => undefined);
+  let server: { baseUrl: string; child: ChildProcess } | undefined;
+  if (!options.baseUrl) {
+    if (!options.lakeDir) throw new Error('browser bench: a lake directory (or a running server) is required');
+    if (!existsSync(path.join(options.lakeDir, 'gold'))) throw new Error(`browser bench: ${options.lakeDir} has no gold layer — run the pipeline first`);
+    if (options.build === false ? !existsSync(path.join(REPO, '.next/BUILD_ID')) : !buildIsCurrent()) {
+      if (options.build === false) throw new Error('browser bench: no production build (.next) and --no-build given');
+      buildApp(log);
+    }
+    server = await startServer(options.lakeDir, log);
+  }
+  const baseUrl = options.baseUrl ?? server!.baseUrl;
+  const { chromium } = await import('@playwright/test');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    const machine = { cpus: os.cpus().length, loadAverage: Math.round(os.loadavg()[0] * 100) / 100 };
+    const pages: BrowserPageResult[] = [];
+    for (const item of NAV_ITEMS) {
+      const result = await measurePage(browser, baseUrl, item.href, options.warmRuns ?? 3);
+      log(`browser bench: ${item.href} cold LCP ${result.cold.lcpMs} ms, charts ${result.cold.chartsMs} ms; warm LCP ${result.warm.lcpMs} ms, charts ${result.warm.chartsMs} ms`);
+      pages.push(result);
+    }
+    return { baseUrl, lakeDir: options.lakeDir ?? null, machine, pages };
+  } finally {
+    await browser.close();
+    server?.child.kill();
+  }
+}
+
+export function formatBrowserBench(result: BrowserBenchResult): string[] {
+  const flag = (ms: number | null, target: number) => (ms === null ? '      –' : `${String(ms).padStart(6)}${ms > target ? '*' : ' '}`);
+  const lines = [
+    `Browser — production build on ${result.baseUrl}${result.lakeDir ? ` over ${result.lakeDir}` : ''}; ${result.machine.cpus} cores, load average ${result.machine.loadAverage}`,
+    `  targets: LCP ≤ ${TARGETS.lcpMs} ms, all charts ≤ ${TARGETS.chartsMs} ms, first-load JS ≤ ${TARGETS.firstLoadJsKb} kB gz (* = over)`,
+    `  ${'page'.padEnd(11)} ${'charts'.padStart(6)}   ${'cold TTFB'.padStart(9)} ${'LCP'.padStart(7)} ${'charts'.padStart(7)}   ${'warm TTFB'.padStart(9)} ${'LCP'.padStart(7)} ${'charts'.padStart(7)}   ${'CLS'.padStart(5)}   ${'first-load JS'.padStart(13)} ${'lazy JS'.padStart(8)}`,
+  ];
+  for (const p of result.pages) {
+    lines.push(
+      `  ${p.page.padEnd(11)} ${String(p.charts).padStart(6)}   ${String(p.cold.ttfbMs).padStart(9)} ${flag(p.cold.lcpMs, TARGETS.lcpMs)} ${flag(p.cold.chartsMs, TARGETS.chartsMs)}   ${String(p.warm.ttfbMs).padStart(9)} ${flag(p.warm.lcpMs, TARGETS.lcpMs)} ${flag(p.warm.chartsMs, TARGETS.chartsMs)}   ${p.cold.cls.toFixed(3).padStart(5)}   ${`${p.firstLoadJsKb} kB`.padStart(12)}${p.firstLoadJsKb > TARGETS.firstLoadJsKb ? '*' : ' '} ${`${p.lazyJsKb} kB`.padStart(8)}`,
+    );
+  }
+  return lines;
+}
+
+/** Named measures for gold.benchmarks (`browser./funnel.cold.lcpMs`). */
+export function browserMeasures(result: BrowserBenchResult): object {
+  return {
+    loadAverage: result.machine.loadAverage,
+    ...Object.fromEntries(result.pages.map((p) => [p.page, { cold: p.cold, warm: p.warm, firstLoadJsKb: p.firstLoadJsKb, lazyJsKb: p.lazyJsKb }])),
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const args = process.argv.slice(2);
+  const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const result = await runBrowserBench({ lakeDir: value('--lake') ?? process.env.CLICKLAKE_LAKE, baseUrl: value('--base'), build: !args.includes('--no-build'), log: (line) => console.error(line) });
+  console.log(args.includes('--json') ? JSON.stringify(result, null, 2) : formatBrowserBench(result).join('\n'));
+}

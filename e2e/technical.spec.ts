@@ -44,3 +44,27 @@ test('Technical screenshots', async ({ page }) => {
   await screenshotPage(page, 'technical', '/technical', 2);
   expect(errors).toEqual([]);
 });
+
+test('table history: pick a table, sort and page its commits, open the dashboard as of an anchor version', async ({ page, request }) => {
+  const errors = watchErrors(page);
+  await page.goto('/technical');
+  const card = page.getByTestId('table-history');
+  const meta = await api<{ anchorTable: string }>(request, 'meta.filters');
+  const tables = await api<{ name: string; history: { version: number }[] }[]>(request, 'technical.tables', { historyLimit: 10 });
+  const oldest = Math.min(...(tables.find((t) => t.name === meta.anchorTable)?.history.map((h) => h.version) ?? []));
+  await expect(card.getByTestId('history-table')).toHaveValue(meta.anchorTable);
+  const rows = card.locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  await card.getByRole('button', { name: /^Version/ }).click();
+  await expect(card.getByRole('columnheader', { name: /Version/ })).toHaveAttribute('aria-sort', 'descending');
+  await card.getByRole('button', { name: /^Version/ }).click();
+  await expect(rows.first().locator('td').first()).toHaveText(String(oldest));
+  await card.getByTestId('history-time-travel').first().click();
+  await expect(page).toHaveURL(new RegExp(`/\\?asOf=${oldest}$`));
+  await expect(page.getByTestId('asof-banner')).toBeVisible();
+  await page.goto('/technical');
+  await card.getByTestId('history-table').selectOption('silver.events');
+  await expect(card.getByTestId('history-time-travel')).toHaveCount(0);
+  await expect(rows.first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
