@@ -76,3 +76,17 @@ test('categories: a subcategory in the picker filters by its top-level category'
   await expect(page.getByTestId('filter-chip')).toContainText(parent);
   await expect(sub).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('first load makes no API request from the browser: every page is prefetched on the server', async ({ page }) => {
+  const requests: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/trpc/')) requests.push(decodeURIComponent(new URL(r.url()).pathname));
+  });
+  for (const url of [...NAV_ITEMS.map((i) => i.href), '/?from=2019-10-15&to=2019-10-21&compare=1', '/funnel?from=2019-10-08&to=2019-10-14&brand=apple']) {
+    requests.length = 0;
+    await page.goto(url);
+    await expect(page.locator('[data-chart][data-chart-ready="true"]').first()).toBeVisible();
+    await expect.poll(() => page.locator('[data-chart][data-chart-ready="false"]').count()).toBe(0);
+    expect(requests, `${url}: requests after the HTML`).toEqual([]);
+  }
+});

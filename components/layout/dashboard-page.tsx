@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { DashboardChrome } from '@/components/layout/dashboard-chrome';
 import { PageHeader } from '@/components/layout/page-header';
-import { metaInput, parseView, type Filters } from '@/components/filters/url-state';
+import { metaInput, parseView, type Filters, type ViewState } from '@/components/filters/url-state';
 import { getQueryClient, trpc, type ServerTRPC } from '@/components/trpc/server';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -14,7 +14,7 @@ interface DashboardPageProps {
   title: string;
   question: string;
   /** The procedures the page's client components read, prefetched on the server. */
-  prefetch: (api: ServerTRPC, filters: Filters, queryClient: QueryClient) => Promise<void>[];
+  prefetch: (api: ServerTRPC, filters: Filters, queryClient: QueryClient, view: ViewState) => Promise<void>[];
   children: React.ReactNode;
 }
 
@@ -40,7 +40,7 @@ export async function DashboardPage({ searchParams, path, title, question, prefe
     queryClient.prefetchQuery(trpc.meta.freshness.queryOptions(metaInput(filters))),
     // Run markers on every time series, partly loaded days, the quarantine share of the range.
     queryClient.prefetchQuery(trpc.meta.provenance.queryOptions(filters)),
-    ...prefetch(trpc, filters, queryClient),
+    ...prefetch(trpc, filters, queryClient, parsed.view),
   ]);
   const rejected = badRequestMessage(queryClient);
   if (rejected) return <BadParams path={path} title={title} problems={[rejected]} />;

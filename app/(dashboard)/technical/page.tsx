@@ -15,6 +15,7 @@ export default function TechnicalPage({ searchParams }: { searchParams: SearchPa
         qc.prefetchQuery(api.technical.runs.queryOptions({ limit: 20, asOf: f.asOf })),
         qc.prefetchQuery(api.technical.quality.queryOptions(f.asOf !== undefined ? { asOf: f.asOf } : undefined)),
         qc.prefetchQuery(api.technical.tables.queryOptions({ historyLimit: 10 })),
+        qc.prefetchQuery(api.technical.apiLatency.queryOptions()),
       ]}
     >
       <TechnicalView />
