@@ -22,13 +22,20 @@ function quarantineNote(p: Provenance | undefined): string | null {
   return `Data quality: ${fmtPct(q.share)} of the ${fmtInt(q.sourceRows)} source rows in this range (${fmtInt(q.quarantinedRows)}) failed a cleaning rule, were quarantined and are not counted.${undated}`;
 }
 
+/** "2019-10-31 is only partly loaded (events to 11:59 UTC) — this range is incomplete, …", or null. */
 function incompleteNote(p: Provenance | undefined, hasPrevious: boolean): string | null {
   if (!p) return null;
-  const current = p.partialDays.length ? `${p.partialDays.join(' and ')} ${p.partialDays.length === 1 ? 'is' : 'are'} only partly loaded${p.partialDays.includes(p.completeness.lastDate) && p.completeness.lastEventHour !== null ? ` (events to ${String(p.completeness.lastEventHour).padStart(2, '0')}:59 UTC)` : ''}` : null;
-  const previous = hasPrevious && p.previousPartialDays.length ? `the previous period includes the partly loaded ${p.previousPartialDays.join(', ')}` : null;
-  if (!current && !previous) return null;
-  const effect = hasPrevious ? ' — this range is incomplete, so changes against the previous period are not like for like.' : ' — this range is incomplete.';
-  return `${[current, previous].filter(Boolean).join('; ')}${effect}`.replace(/^./, (c) => c.toUpperCase());
+  const parts: string[] = [];
+  if (p.partialDays.length) {
+    const { lastDate, lastEventHour } = p.completeness;
+    const until = p.partialDays.includes(lastDate) && lastEventHour !== null ? ` (events to ${String(lastEventHour).padStart(2, '0')}:59 UTC)` : '';
+    parts.push(`${p.partialDays.join(' and ')} ${p.partialDays.length === 1 ? 'is' : 'are'} only partly loaded${until}`);
+  }
+  if (hasPrevious && p.previousPartialDays.length) parts.push(`the previous period includes the partly loaded ${p.previousPartialDays.join(', ')}`);
+  if (!parts.length) return null;
+  const effect = hasPrevious ? 'this range is incomplete, so changes against the previous period are not like for like.' : 'this range is incomplete.';
+  const text = `${parts.join('; ')} — ${effect}`;
+  return text[0].toUpperCase() + text.slice(1);
 }
 
 interface KpiRow {
