@@ -70,7 +70,11 @@ async function runRows(db: Database, state: GoldState): Promise<RunRow[]> {
 }
 
 /** Every run of the gold state, oldest first. */
-export async function runMarkers(db: Database, state: GoldState): Promise<RunMarker[]> {
+export function runMarkers(db: Database, state: GoldState): Promise<RunMarker[]> {
+  return perState(db, state, 'runs', () => loadRunMarkers(db, state));
+}
+
+async function loadRunMarkers(db: Database, state: GoldState): Promise<RunMarker[]> {
   const byRun = new Map<string, RunMarker>();
   for (const row of await runRows(db, state)) {
     let run = byRun.get(row.run_id);
@@ -116,20 +120,28 @@ interface QuarantineGroup {
   rows: number;
 }
 
-/** Quarantined rows of a state per (date, category_l1, brand), computed once per state and database. */
-const groupsByDb = new WeakMap<Database, Map<string, Promise<QuarantineGroup[]>>>();
+/**
+ * Per-state memo: runs, quarantine groups and completeness do not depend on the filters, so each
+ * is computed once per gold state (and database) however many filter combinations ask.
+ */
+const memos = new WeakMap<Database, Map<string, Promise<unknown>>>();
+
+function perState<T>(db: Database, state: GoldState, what: string, load: () => Promise<T>): Promise<T> {
+  let memo = memos.get(db);
+  if (!memo) memos.set(db, (memo = new Map()));
+  const key = `${what}|${state.key}`;
+  let value = memo.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = load();
+    memo.set(key, value);
+    value.catch(() => memo.delete(key));
+    if (memo.size > 48) memo.delete(memo.keys().next().value!);
+  }
+  return value;
+}
 
 function quarantineGroups(db: Database, state: GoldState, lakeDir: string): Promise<QuarantineGroup[]> {
-  let memo = groupsByDb.get(db);
-  if (!memo) groupsByDb.set(db, (memo = new Map()));
-  let groups = memo.get(state.key);
-  if (!groups) {
-    groups = loadQuarantineGroups(db, state, lakeDir);
-    memo.set(state.key, groups);
-    groups.catch(() => memo.delete(state.key));
-    if (memo.size > 16) memo.delete(memo.keys().next().value!);
-  }
-  return groups;
+  return perState(db, state, 'quarantine', () => loadQuarantineGroups(db, state, lakeDir));
 }
 
 async function loadQuarantineGroups(db: Database, state: GoldState, lakeDir: string): Promise<QuarantineGroup[]> {
@@ -199,7 +211,11 @@ const REFERENCE_DAYS = 7;
  * on small data do not count as missing, a load that stopped at noon does. With no neighbour to
  * compare with, the day must reach 23:00 (start by 00:59).
  */
-export async function completeness(db: Database, state: GoldState, meta: LakeMeta): Promise<Completeness> {
+export function completeness(db: Database, state: GoldState, meta: LakeMeta): Promise<Completeness> {
+  return perState(db, state, 'completeness', () => loadCompleteness(db, state, meta));
+}
+
+async function loadCompleteness(db: Database, state: GoldState, meta: LakeMeta): Promise<Completeness> {
   const params: Params = { first: meta.minDate, last: meta.maxDate, n: REFERENCE_DAYS };
   const [row] = await db.rows<{ first_hour: number | null; last_hour: number | null; latest_start: number | null; earliest_end: number | null }>(
     `WITH days AS (
