@@ -36,6 +36,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { NEXT_TELEMETRY_DISABLED: '1', CLICKLAKE_LAKE: E2E_LAKE_DIR, CLICKLAKE_API_LOG: 'off' },
+    env: { NEXT_TELEMETRY_DISABLED: '1', CLICKLAKE_LAKE: E2E_LAKE_DIR, CLICKLAKE_API_LOG: 'off', CLICKLAKE_PREFETCH_BUDGET_MS: '10000' },
   },
 });

@@ -23,6 +23,8 @@ export function watchErrors(page: Page): string[] {
 export async function expectChartsRendered(page: Page, atLeast: number): Promise<void> {
   const charts = page.locator('[data-chart]');
   await expect.poll(() => charts.count()).toBeGreaterThanOrEqual(atLeast);
+  // Cards whose data streams in after the HTML show a skeleton until it arrives.
+  await expect.poll(() => page.locator('[data-card-state="loading"]').count()).toBe(0);
   await expect.poll(() => page.locator('[data-chart][data-chart-ready="false"]').count()).toBe(0);
   const blank = await page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('[data-chart]')]

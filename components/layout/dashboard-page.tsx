@@ -4,9 +4,18 @@ import { Suspense } from 'react';
 import { DashboardChrome } from '@/components/layout/dashboard-chrome';
 import { PageHeader } from '@/components/layout/page-header';
 import { metaInput, parseView, type Filters, type ViewState } from '@/components/filters/url-state';
-import { getQueryClient, trpc, type ServerTRPC } from '@/components/trpc/server';
+import { filtersProblem, getQueryClient, trpc, type ServerTRPC } from '@/components/trpc/server';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * How long the server waits for the page's queries before sending the HTML. Answers within it are
+ * rendered into the HTML (with warm caches: all of them); the cards of slower ones show a skeleton
+ * and their client fetches them right after hydration (joining the computation the prefetch
+ * started), so one slow cold query never holds the whole page. CLICKLAKE_PREFETCH_BUDGET_MS
+ * overrides it (the e2e server raises it: a loaded CI machine must not turn prefetches into fetches).
+ */
+const PREFETCH_BUDGET_MS = Number(process.env.CLICKLAKE_PREFETCH_BUDGET_MS) || 300;
 
 interface DashboardPageProps {
   searchParams: SearchParams;
@@ -28,20 +37,26 @@ function badRequestMessage(queryClient: QueryClient): string | null {
 
 /**
  * The frame of every dashboard page: validates the URL, prefetches the page's procedures in-process
- * and hands the dehydrated cache to the client components, which render with data on first paint.
+ * and hands the answers to the client components, which render with data on first paint and never
+ * request what the server answered.
  */
 export async function DashboardPage({ searchParams, path, title, question, prefetch, children }: DashboardPageProps) {
   const parsed = parseView(await searchParams);
   if (!parsed.ok) return <BadParams path={path} title={title} problems={parsed.problems} />;
   const { filters } = parsed.view;
+  const problem = await filtersProblem(filters);
+  if (problem) return <BadParams path={path} title={title} problems={[problem]} />;
   const queryClient = getQueryClient();
-  await Promise.all([
+  const prefetched = Promise.all([
     queryClient.prefetchQuery(trpc.meta.filters.queryOptions(metaInput(filters))),
     queryClient.prefetchQuery(trpc.meta.freshness.queryOptions(metaInput(filters))),
     // Run markers on every time series, partly loaded days, the quarantine share of the range.
     queryClient.prefetchQuery(trpc.meta.provenance.queryOptions(filters)),
     ...prefetch(trpc, filters, queryClient, parsed.view),
   ]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([prefetched, new Promise((resolve) => (timer = setTimeout(resolve, PREFETCH_BUDGET_MS)))]);
+  clearTimeout(timer);
   const rejected = badRequestMessage(queryClient);
   if (rejected) return <BadParams path={path} title={title} problems={[rejected]} />;
   return (

@@ -1,4 +1,4 @@
-import { defaultShouldDehydrateQuery, QueryClient } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 
 /**
  * One factory for the server (a fresh client per request) and the browser (one per tab). Gold data
@@ -10,10 +10,11 @@ export function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: { staleTime: 5 * 60_000, retry: 1, refetchOnWindowFocus: false },
       dehydrate: {
-        // Include pending queries so a prefetch that has not finished still streams to the client.
-        shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === 'pending',
-        // Errors are re-fetched on the client, where the error state with retry lives.
-        shouldRedactErrors: () => false,
+        // Only answers: a query still running when the page is sent is fetched by the client after
+        // hydration (the server joins the computation already in flight). Dehydrating its promise
+        // instead would render data on the client where the server rendered a skeleton (a hydration
+        // mismatch) whenever the answer arrives before hydration.
+        shouldDehydrateQuery: (query) => query.state.status === 'success',
       },
     },
   });

@@ -3,8 +3,11 @@
  * QueryClient, which the page dehydrates into a HydrationBoundary so client components start with
  * data (no request waterfall on first load). Only server components import this file.
  */
+import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cache } from 'react';
+import { getGoldService } from '@/server/service';
+import { resolveFilters, type FiltersInput } from '@/server/trpc/filters';
 import { createContext } from '@/server/trpc/init';
 import { appRouter } from '@/server/trpc/routers/_app';
 import { makeQueryClient } from './query-client';
@@ -14,3 +17,20 @@ export const getQueryClient = cache(makeQueryClient);
 export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
 
 export type ServerTRPC = typeof trpc;
+
+/**
+ * Why the filters cannot be served (the procedures' own BAD_REQUEST message: asOf unknown, dates
+ * outside the data, unknown category or brand), or null. Pages check this before streaming, so a bad
+ * link shows one readable message instead of an error in every card.
+ */
+export async function filtersProblem(filters: FiltersInput): Promise<string | null> {
+  try {
+    const service = await getGoldService();
+    const state = await service.state(filters.asOf);
+    resolveFilters(filters, await service.meta(state));
+    return null;
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'BAD_REQUEST') return error.message;
+    throw error;
+  }
+}

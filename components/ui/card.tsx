@@ -52,7 +52,7 @@ export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMe
   const empty = shown !== undefined && shown.rows.length === 0;
   const note = query.data !== undefined && shown && !empty && takeaway ? takeaway(query.data, shown) : null;
   return (
-    <section aria-labelledby={headingId} data-testid={testId} className={`card flex min-w-0 flex-col ${className}`}>
+    <section aria-labelledby={headingId} data-testid={testId} data-card-state={query.error ? 'error' : shown === undefined ? 'loading' : empty ? 'empty' : 'ready'} className={`card flex min-w-0 flex-col ${className}`}>
       <div className="mb-2 flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0 flex-1">
           <h2 id={headingId} className="text-base font-semibold">
@@ -77,6 +77,11 @@ export function Card<Data, Row>({ title, subtitle, query, rows, columns, emptyMe
       {note ? (
         <p className="mb-2 text-sm text-slate-700 dark:text-slate-300" data-testid="takeaway">
           {note}
+        </p>
+      ) : takeaway && shown === undefined && !query.error ? (
+        // The takeaway's line, kept while the data streams in, so the chart below does not jump.
+        <p aria-hidden className="mb-2 text-sm">
+          {'\u00a0'}
         </p>
       ) : null}
       {query.error ? (
