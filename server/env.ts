@@ -20,8 +20,10 @@ const serverSchema = z.object({
   CLICKLAKE_API_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Result cache entries; 0 disables the cache (benchmarks). */
   CLICKLAKE_API_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
-  /** Gold snapshots up to this many rows are copied into DuckDB memory; larger ones stay Parquet views. */
+  /** Tables served from Parquet (server/lake/serving.ts) with up to this many rows are copied into memory too. */
   CLICKLAKE_API_MATERIALIZE_ROWS: z.coerce.number().int().min(0).default(2_000_000),
+  /** gold.product_daily snapshots from this many rows on get cumulative totals per product (server/lake/serving.ts). */
+  CLICKLAKE_API_CUMULATIVE_ROWS: z.coerce.number().int().min(0).default(1_000_000),
   /** `json`: one structured line per request on stdout; `off`: none. */
   CLICKLAKE_API_LOG: z.enum(['json', 'off']).default('json'),
 });
@@ -34,6 +36,7 @@ export interface ServerEnv {
   pollMs: number;
   cacheEntries: number;
   materializeRows: number;
+  cumulativeRows: number;
   log: 'json' | 'off';
 }
 
@@ -53,6 +56,7 @@ export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
     pollMs: s.CLICKLAKE_API_POLL_MS,
     cacheEntries: s.CLICKLAKE_API_CACHE_ENTRIES,
     materializeRows: s.CLICKLAKE_API_MATERIALIZE_ROWS,
+    cumulativeRows: s.CLICKLAKE_API_CUMULATIVE_ROWS,
     log: s.CLICKLAKE_API_LOG,
   };
 }

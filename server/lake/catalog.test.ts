@@ -39,8 +39,9 @@ describe('gold versions while the server runs', () => {
     for (const name of readdirSync(extra)) cpSync(path.join(extra, name), path.join(work, 'landing', `extra-${name}`));
     await runPipeline({ landingDir: path.join(work, 'landing'), lakeDir: path.join(work, 'lake') });
 
-    // Polling (every 200 ms here, 2 s by default) swaps the views; no call to refresh().
-    const deadline = Date.now() + 10_000;
+    // Polling (every 200 ms here, 2 s by default) swaps the views once the new state's tables are
+    // loaded; no call to refresh().
+    const deadline = Date.now() + 60_000;
     while ((await service.catalog.current()).goldVersion === oldState.goldVersion && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const newState = await service.catalog.current();
     expect(newState.goldVersion).toBeGreaterThan(oldState.goldVersion);

@@ -1,12 +1,15 @@
 /**
- * Gold snapshots → DuckDB views. Each table version gets its own view (`gold_session_facts_v12`) over
- * exactly that snapshot's Parquet files; a `GoldState` maps every gold table to one view. The latest
- * state is swapped as a whole when polling sees a new version, so a request that acquired the old
- * state finishes on it; views no live state uses are dropped once nothing holds them.
+ * Gold snapshots → DuckDB relations. Each table version gets its own view (`gold_session_facts_v12`)
+ * over exactly that snapshot's rows: a copy in memory or its Parquet files, as serving.ts decides; a
+ * `GoldState` maps every gold table to one view, plus the serving tables derived from them. The
+ * latest state is swapped as a whole when polling sees a new version (after its tables are loaded),
+ * so a request that acquired the old state finishes on it; relations no live state uses are dropped
+ * once nothing holds them.
  */
 import { DeltaError, DeltaTable, filesScanSql, scanSql, type HistoryEntry, type Snapshot } from '../../pipeline/delta';
 import type { Database } from './database';
 import { ANCHOR_TABLE, GOLD_TABLES, OPTIONAL_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
+import { DERIVED, derivedSql, servingSpec, type DerivedTable } from './serving';
 
 export interface GoldState {
   /** Stable identity of the versions in this state, part of every cache key. */
@@ -15,6 +18,12 @@ export interface GoldState {
   readonly goldVersion: number;
   readonly versions: Readonly<Record<GoldTable, number | null>>;
   readonly views: Readonly<Record<GoldTable, string>>;
+  /** Serving tables built from a snapshot (serving.ts); null when their source table is absent. */
+  readonly derived: Readonly<Record<DerivedTable, string | null>>;
+  /** Daily tables present but missing some dates of the anchor (added to an existing lake by an incremental run). */
+  readonly partial: ReadonlySet<GoldTable>;
+  /** event_date partitions of each date-partitioned table, ascending. */
+  readonly dates: Readonly<Partial<Record<GoldTable, readonly string[]>>>;
   readonly asOf: boolean;
 }
 
@@ -30,7 +39,16 @@ interface HistoryCache {
   entries: Array<{ version: number; timestamp: number; runId: string | null }>;
 }
 
+export interface CatalogOptions {
+  /** Tables served from Parquet (serving.ts) with at most this many rows are loaded into memory too. */
+  materializeRows?: number;
+  /** product_daily snapshots from this many rows on get cumulative totals (below, summing days is as fast). */
+  cumulativeRows?: number;
+}
+
 const MAX_ASOF_STATES = 16;
+/** Snapshots from this many rows on are compressed in memory; smaller ones are not worth a checkpoint. */
+const COMPRESS_ROWS = 200_000;
 
 export class GoldCatalog {
   private latest: GoldState | undefined;
@@ -38,8 +56,15 @@ export class GoldCatalog {
   /** Latest committed versions seen by the last refresh (the published state may lag them). */
   private latestSeen: Record<GoldTable, number | null> | undefined;
   private readonly holds = new Map<GoldState, number>();
-  /** Relations created so far: name → kind (view over Parquet, or table loaded in memory). */
-  private readonly created = new Map<string, 'VIEW' | 'TABLE'>();
+  /** Relations created so far: name → how to drop it (a view, or a view over its own in-memory database). */
+  private readonly created = new Map<string, 'VIEW' | 'TABLE' | 'DATABASE'>();
+  /** event_date partitions of each created relation of a partitioned table. */
+  private readonly dates = new Map<string, ReadonlySet<string>>();
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Rows of each created relation of a snapshot. */
+  private readonly rows = new Map<string, number>();
+  /** States being assembled: their relations are not in any state yet, so nothing is collected meanwhile. */
+  private building = 0;
   private readonly histories = new Map<GoldTable, HistoryCache>();
   private readonly tables = new Map<GoldTable, DeltaTable>();
   private timer: NodeJS.Timeout | undefined;
@@ -49,8 +74,7 @@ export class GoldCatalog {
   constructor(
     private readonly db: Database,
     readonly lakeDir: string,
-    /** Snapshots with at most this many rows are loaded into memory instead of viewed. */
-    private readonly materializeRows = 0,
+    private readonly options: CatalogOptions = {},
   ) {}
 
   /** Polls the latest versions every `ms` (a `_delta_log` listing per table, no replay). */
@@ -103,9 +127,7 @@ export class GoldCatalog {
     const versions = await this.publishedVersions(latest);
     if (this.latest && GOLD_TABLES.every((t) => this.latest!.versions[t] === versions[t])) return this.latest;
     if (versions[ANCHOR_TABLE] === null) throw new DeltaError('NOT_A_TABLE', `no gold tables under ${this.lakeDir}: run the pipeline first`, { table: goldTableDir(this.lakeDir, ANCHOR_TABLE) });
-    const views = {} as Record<GoldTable, string>;
-    for (const table of GOLD_TABLES) views[table] = await this.ensureView(table, versions[table]);
-    const state = makeState(versions, views, versions[ANCHOR_TABLE]!, false);
+    const state = await this.makeState(versions, versions[ANCHOR_TABLE]!, false);
     const previous = this.latest;
     this.latest = state;
     if (previous) await this.collect();
@@ -162,7 +184,6 @@ export class GoldCatalog {
     const next = anchor.entries.find((e) => e.version > asOf && (entry.runId === null || e.runId !== entry.runId));
     const bound = next?.timestamp ?? Number.POSITIVE_INFINITY;
     const versions = {} as Record<GoldTable, number | null>;
-    const views = {} as Record<GoldTable, string>;
     for (const table of GOLD_TABLES) {
       let version: number | null = null;
       if (await this.table(table)) {
@@ -170,9 +191,8 @@ export class GoldCatalog {
         version = candidates.length ? candidates[candidates.length - 1].version : null;
       }
       versions[table] = version;
-      views[table] = await this.ensureView(table, version);
     }
-    return makeState(versions, views, asOf, true);
+    return this.makeState(versions, asOf, true);
   }
 
   /** Holds a state's views until `release` (in-flight queries never lose their views). */
@@ -202,35 +222,123 @@ export class GoldCatalog {
     return fresh;
   }
 
+  private async makeState(versions: Record<GoldTable, number | null>, goldVersion: number, asOf: boolean): Promise<GoldState> {
+    this.building++;
+    try {
+      return await this.assembleState(versions, goldVersion, asOf);
+    } finally {
+      this.building--;
+    }
+  }
+
+  private async assembleState(versions: Record<GoldTable, number | null>, goldVersion: number, asOf: boolean): Promise<GoldState> {
+    // Loaded in parallel, as many at a time as the pool has connections.
+    const views = Object.fromEntries(await Promise.all(GOLD_TABLES.map(async (t) => [t, await this.ensureView(t, versions[t])] as const))) as Record<GoldTable, string>;
+    const derived = Object.fromEntries(
+      await Promise.all(
+        (Object.entries(DERIVED) as Array<[DerivedTable, GoldTable]>).map(async ([kind, source]) => {
+          const wanted = versions[source] !== null && (kind !== 'product_cumulative' || (this.rows.get(views[source]) ?? 0) >= (this.options.cumulativeRows ?? 0));
+          return [kind, wanted ? await this.ensureDerived(kind, views[source]) : null] as const;
+        }),
+      ),
+    ) as Record<DerivedTable, string | null>;
+    const anchorDates = this.dates.get(views[ANCHOR_TABLE]);
+    const partial = new Set<GoldTable>();
+    const dates: Partial<Record<GoldTable, readonly string[]>> = {};
+    for (const table of GOLD_TABLES) {
+      const tableDates = this.dates.get(views[table]);
+      if (!tableDates || versions[table] === null) continue;
+      dates[table] = Object.freeze([...tableDates].sort());
+      if (anchorDates && [...anchorDates].some((d) => !tableDates.has(d))) partial.add(table);
+    }
+    const key = GOLD_TABLES.map((t) => `${t}@${versions[t] ?? '-'}`).join(',');
+    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), derived: Object.freeze(derived), partial, dates: Object.freeze(dates), asOf });
+  }
+
+  /** One creation per relation name, shared by concurrent states that need it. */
+  private once(name: string, create: () => Promise<void>): Promise<void> {
+    if (this.created.has(name)) return Promise.resolve();
+    let pending = this.pending.get(name);
+    if (!pending) {
+      pending = create().finally(() => this.pending.delete(name));
+      this.pending.set(name, pending);
+    }
+    return pending;
+  }
+
   private async ensureView(table: GoldTable, version: number | null): Promise<string> {
     const name = viewName(table, version);
-    if (this.created.has(name)) return name;
+    await this.once(name, () => this.createView(name, table, version));
+    return name;
+  }
+
+  private async createView(name: string, table: GoldTable, version: number | null): Promise<void> {
     const delta = await this.table(table);
-    if (!delta && version === null && OPTIONAL_TABLES.has(table)) return name;
+    if (!delta && version === null && OPTIONAL_TABLES.has(table)) return;
     if (!delta) throw new DeltaError('NOT_A_TABLE', `gold table ${table} does not exist under ${this.lakeDir}: run the pipeline`, { table: goldTableDir(this.lakeDir, table) });
-    let sql: string;
-    let kind: 'VIEW' | 'TABLE' = 'VIEW';
     if (version === null) {
       // Absent at that time: an empty result typed like the table's first version.
       const first: Snapshot = await delta.snapshot({ version: (await this.history(table)).entries[0].version });
-      sql = filesScanSql(first, []);
-    } else {
-      const snapshot = await delta.snapshot({ version });
-      sql = scanSql(snapshot).sql;
-      // Small snapshots are copied into memory once: each query then skips opening every Parquet
-      // file again (tens of ms per query for a few dozen files). Same rows, same version name.
-      if ((snapshot.numRecords ?? Number.POSITIVE_INFINITY) <= this.materializeRows) kind = 'TABLE';
+      await this.db.run(`CREATE OR REPLACE VIEW ${name} AS ${filesScanSql(first, [])}`);
+      this.created.set(name, 'VIEW');
+      return;
     }
+    const snapshot = await delta.snapshot({ version });
+    if (snapshot.partitionColumns.includes('event_date')) {
+      this.dates.set(name, new Set(snapshot.files.map((f) => f.partitionValues.event_date).filter((d): d is string => Boolean(d))));
+    }
+    const spec = servingSpec(table);
     // Names come from GOLD_TABLES and integers; the scan SQL inlines paths as escaped literals.
-    await this.db.run(kind === 'TABLE' ? `CREATE OR REPLACE TABLE ${name} AS ${sql}` : `CREATE OR REPLACE VIEW ${name} AS ${sql}`);
-    this.created.set(name, kind);
+    const sql = scanSql(snapshot).sql;
+    const rows = snapshot.numRecords ?? Number.POSITIVE_INFINITY;
+    this.rows.set(name, rows);
+    if (spec.mode === 'parquet' && rows > (this.options.materializeRows ?? 0)) {
+      await this.db.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
+      this.created.set(name, 'VIEW');
+    } else {
+      await this.loadIntoMemory(name, spec.orderBy ? `SELECT * FROM (${sql}) ORDER BY ${spec.orderBy}` : sql, rows >= COMPRESS_ROWS);
+    }
+  }
+
+  /** A derived serving table over a source relation (see serving.ts), named after the source. */
+  private async ensureDerived(kind: DerivedTable, source: string): Promise<string> {
+    const name = `${kind}__${source}`;
+    await this.once(name, () => this.loadIntoMemory(name, derivedSql(kind, source)));
     return name;
+  }
+
+  /**
+   * Copies a query's rows into memory and names them with a view. Large ones get their own compressed
+   * in-memory database: a database per relation can be compressed (CHECKPOINT) while queries read the
+   * others, and dropping it (DETACH) returns its memory at once.
+   */
+  private async loadIntoMemory(name: string, sql: string, compress = true): Promise<void> {
+    if (!compress) {
+      await this.db.run(`CREATE OR REPLACE TABLE ${name} AS ${sql}`);
+      this.created.set(name, 'TABLE');
+      return;
+    }
+    const database = `${name}_db`;
+    await this.db.withConnection(async (conn) => {
+      await conn.run(`DETACH DATABASE IF EXISTS ${database}`);
+      await conn.run(`ATTACH ':memory:' AS ${database} (COMPRESS)`);
+      try {
+        await conn.run(`CREATE TABLE ${database}.main.rows AS ${sql}`);
+        await conn.run(`CHECKPOINT ${database}`);
+        await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${database}.main.rows`);
+      } catch (error) {
+        await conn.run(`DETACH DATABASE IF EXISTS ${database}`);
+        throw error;
+      }
+    });
+    this.created.set(name, 'DATABASE');
   }
 
   /** Drops views that neither the latest state, a cached asOf state nor a held state uses. */
   private async collect(): Promise<void> {
+    if (this.building > 0) return;
     const live = new Set<string>();
-    const add = (s: GoldState) => Object.values(s.views).forEach((v) => live.add(v));
+    const add = (s: GoldState) => [...Object.values(s.views), ...Object.values(s.derived)].forEach((v) => v && live.add(v));
     if (this.latest) add(this.latest);
     for (const s of this.holds.keys()) add(s);
     for (const p of this.asOfStates.values()) {
@@ -240,14 +348,12 @@ export class GoldCatalog {
     for (const [name, kind] of [...this.created]) {
       if (live.has(name)) continue;
       this.created.delete(name);
-      await this.db.run(`DROP ${kind} IF EXISTS ${name}`);
+      this.dates.delete(name);
+      this.rows.delete(name);
+      await this.db.run(`DROP ${kind === 'TABLE' ? 'TABLE' : 'VIEW'} IF EXISTS ${name}`);
+      if (kind === 'DATABASE') await this.db.run(`DETACH DATABASE IF EXISTS ${name}_db`);
     }
   }
-}
-
-function makeState(versions: Record<GoldTable, number | null>, views: Record<GoldTable, string>, goldVersion: number, asOf: boolean): GoldState {
-  const key = GOLD_TABLES.map((t) => `${t}@${versions[t] ?? '-'}`).join(',');
-  return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), asOf });
 }
 
 function runIdOf(entry: HistoryEntry): string | null {

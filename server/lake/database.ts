@@ -4,6 +4,7 @@
  * objects with BIGINT/HUGEINT as numbers and DECIMAL as numbers (sums of cents stay far below 2^53).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue>;
@@ -26,6 +27,8 @@ export class Database {
       memory_limit: options.memoryLimit,
       threads: String(options.threads ?? os.availableParallelism()),
       preserve_insertion_order: 'false',
+      // Loading a large snapshot (sorting, cumulative sums) may exceed the limit for a moment: spill.
+      temp_directory: path.join(os.tmpdir(), `clicklake-api-${process.pid}`),
     });
     const db = new Database(instance);
     for (let i = 0; i < options.connections; i++) db.idle.push(await instance.connect());

@@ -21,6 +21,9 @@ export const GOLD_TABLES = [
   'session_distribution',
   'distinct_carryover',
   'multi_day_sessions',
+  'slice_daily',
+  'irregular_session_facts',
+  'user_carryover',
   'pipeline_runs',
   'data_quality',
 ] as const;
@@ -29,9 +32,15 @@ export type GoldTable = (typeof GOLD_TABLES)[number];
 
 /**
  * Tables a lake written by an older pipeline may lack: their version is null and no view exists, and
- * queries that could use them take another path (see queries/date-range.ts).
+ * queries that could use them take another path (see queries/date-range.ts, queries/slices.ts).
  */
-export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>(['distinct_carryover', 'multi_day_sessions']);
+export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>([
+  'distinct_carryover',
+  'multi_day_sessions',
+  'slice_daily',
+  'irregular_session_facts',
+  'user_carryover',
+]);
 
 export const ANCHOR_TABLE: GoldTable = 'daily_kpis';
 

@@ -1,12 +1,13 @@
 /**
- * Executive page queries. With a category or brand filter every section 3 metric comes from
- * gold.session_facts (one row per event date × category × brand × session × user), so counts and
- * revenue are sums and the distinct counts are exact over the whole filtered range. Date-only
- * requests read the same numbers from the small date-range tables (date-range.ts).
+ * Executive page queries. Date-only requests read section 3 numbers from the small date-range tables
+ * (date-range.ts), one category or one category × brand pair from the slice tables (slices.ts); any
+ * other filter from gold.session_facts (one row per event date × category × brand × session × user),
+ * where counts and revenue are sums and distinct counts are exact over the whole filtered range.
  */
 import type { Params } from '../lake/database';
 import { rangeCounts, dateRangeApplies, type RangeCounts } from './date-range';
-import { addDays, cents, daysBetween, hasSliceFilter, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+import { dailyCounts, sessionTotals, sliceOf, userCounts } from './slices';
+import { addDays, cents, daysBetween, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 export interface Kpis {
   views: number;
@@ -35,7 +36,23 @@ export interface KpisResult {
 type KpiRow = RangeCounts;
 
 export async function kpisFor(scope: QueryScope, filters: ResolvedFilters): Promise<Kpis> {
-  return dateRangeApplies(scope, filters) ? toKpis(await rangeCounts(scope, filters)) : kpisFromFacts(scope, filters);
+  if (dateRangeApplies(scope, filters)) return toKpis(await rangeCounts(scope, filters));
+  const slice = sliceOf(scope, filters);
+  if (slice.level === 'scan') return kpisFromFacts(scope, filters);
+  const [s, u] = await Promise.all([sessionTotals(scope, filters, slice), userCounts(scope, filters, slice)]);
+  return toKpis({
+    views: s.views,
+    carts: s.carts,
+    removals: s.removals,
+    purchases: s.purchases,
+    revenue: s.revenue,
+    users: u.users,
+    buyers: u.buyers,
+    sessions: s.sessions,
+    orders: s.purchase_sessions,
+    cart_sessions: s.cart_sessions,
+    abandoned_sessions: s.abandoned_sessions,
+  });
 }
 
 /** The KPIs from session_facts (any filters; the reference the date-only path is tested against). */
@@ -118,25 +135,18 @@ export interface DailyPoint {
 
 /** One row per day in range (distinct counts exact within each day). */
 export async function daily(scope: QueryScope): Promise<DailyPoint[]> {
-  const params: Params = {};
-  const sql = hasSliceFilter(scope.filters)
-    ? `
-WITH facts AS (
-  SELECT event_date, session_key, user_key, views, carts, purchases, revenue
-  FROM ${view(scope, 'session_facts')} ${whereFilters(scope.filters, params)}
-),
-final AS (
-  SELECT event_date, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue,
-    count(DISTINCT user_key) AS users, count(DISTINCT session_key) AS sessions,
-    count(DISTINCT session_key) FILTER (WHERE purchases > 0) AS orders
-  FROM facts GROUP BY event_date
-)
-SELECT CAST(event_date AS VARCHAR) AS date, * EXCLUDE (event_date) FROM final ORDER BY date`
-    : `
-SELECT CAST(event_date AS VARCHAR) AS date, views, carts, purchases, CAST(revenue AS DOUBLE) AS revenue, users, sessions, orders
-FROM ${view(scope, 'daily_kpis')} ${whereFilters(scope.filters, params, { date: 'event_date' })} ORDER BY date`;
-  const rows = await scope.db.rows<Omit<DailyPoint, 'conversionRate'>>(sql, params);
-  return rows.map((r) => ({ ...r, revenue: cents(r.revenue), conversionRate: ratio(r.orders, r.sessions) }));
+  const rows = await dailyCounts(scope, scope.filters, sliceOf(scope, scope.filters), true);
+  return rows.map((r) => ({
+    date: r.date,
+    views: r.views,
+    carts: r.carts,
+    purchases: r.purchases,
+    revenue: cents(r.revenue),
+    users: r.users ?? 0,
+    sessions: r.sessions,
+    orders: r.orders,
+    conversionRate: ratio(r.orders, r.sessions),
+  }));
 }
 
 export interface BreakdownRow {

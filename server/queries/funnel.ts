@@ -1,10 +1,12 @@
 /**
- * Funnel page queries. Session steps come from gold.session_facts grouped by session over the
- * filtered rows (a session reached a step if it has ≥ 1 event of that type in the filtered slice).
+ * Funnel page queries. A session reached a step if it has ≥ 1 event of that type in the filtered
+ * slice; the counts come from the slice tables (slices.ts) or the filtered facts grouped by session.
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { cents, hasSliceFilter, ratio, view, whereFilters, type QueryScope } from './sql';
+import { productRangeSql } from './products';
+import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
+import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
 
 export interface FunnelStep {
   step: 'view' | 'cart' | 'purchase';
@@ -22,17 +24,6 @@ interface StepRow {
   cart_sessions: number;
   purchase_sessions: number;
 }
-
-const sessionStepsSql = (source: string, where: string, groupBy = '') => `
-WITH facts AS (SELECT ${groupBy ? `${groupBy} AS dim, ` : ''}session_key, views, carts, purchases, revenue FROM ${source} ${where}),
-sessions AS (
-  SELECT ${groupBy ? 'dim, ' : ''}session_key, sum(views) > 0 AS has_view, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase, sum(revenue) AS revenue
-  FROM facts GROUP BY ${groupBy ? 'dim, ' : ''}session_key
-)
-SELECT ${groupBy ? 'dim, ' : ''}count(*) AS sessions, count(*) FILTER (WHERE has_view) AS view_sessions,
-  count(*) FILTER (WHERE has_cart) AS cart_sessions, count(*) FILTER (WHERE has_purchase) AS purchase_sessions,
-  CAST(sum(revenue) AS DOUBLE) AS revenue
-FROM sessions ${groupBy ? 'GROUP BY dim' : ''}`;
 
 function toSteps(r: StepRow): FunnelStep[] {
   const counts: Array<[FunnelStep['step'], number]> = [
@@ -53,20 +44,20 @@ function toSteps(r: StepRow): FunnelStep[] {
 }
 
 export async function steps(scope: QueryScope): Promise<{ sessions: number; steps: FunnelStep[] }> {
-  const row = dateRangeApplies(scope, scope.filters) ? await stepsForDateRange(scope) : await stepsFromFacts(scope);
+  const slice = sliceOf(scope, scope.filters);
+  let row: StepRow;
+  if (slice.level === 'scan' && dateRangeApplies(scope, scope.filters)) row = await stepsForDateRange(scope);
+  else {
+    const c = await sessionTotals(scope, scope.filters, slice);
+    row = { sessions: c.sessions, view_sessions: c.view_sessions, cart_sessions: c.cart_sessions, purchase_sessions: c.purchase_sessions };
+  }
   return { sessions: row.sessions, steps: toSteps(row) };
 }
 
-async function stepsFromFacts(scope: QueryScope): Promise<StepRow> {
-  const params: Params = {};
-  const [row] = await scope.db.rows<StepRow>(sessionStepsSql(view(scope, 'session_facts'), whereFilters(scope.filters, params)), params);
-  return row;
-}
-
 /**
- * Date-only: sessions, cart and purchase sessions from the date-range tables. The view step has no
- * such table; rather than a distinct count over every row it counts the few sessions without any
- * view in range: sessions with a view-less row, minus those of them that also have a row with views.
+ * Date-only on lakes without slice_daily: sessions, cart and purchase sessions from the date-range
+ * tables; the view step counts the few sessions without any view in range: sessions with a
+ * view-less row, minus those of them that also have a row with views.
  */
 async function stepsForDateRange(scope: QueryScope): Promise<StepRow> {
   const params: Params = {};
@@ -97,20 +88,39 @@ export interface FunnelByDimensionRow {
   revenue: number;
 }
 
+/**
+ * Where a funnel per category or brand reads: per-day category rows when brands are not filtered,
+ * pair rows when every group is one category × brand pair, else the facts grouped by session.
+ */
+function dimensionSource(scope: QueryScope, dimension: keyof typeof FUNNEL_DIMENSIONS, params: Params): CountSource {
+  const { categories, brands } = scope.filters;
+  if (dimension === 'category' && brands.length === 0 && usable(scope, 'slice_daily', 'irregular_session_facts')) return { kind: 'days', level: 'all' };
+  const pairs = dimension === 'category' ? brands.length === 1 : categories.length === 1;
+  if (pairs && usable(scope, 'irregular_session_facts')) {
+    const clause = whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
+    return { kind: 'pair_rows', clause };
+  }
+  return { kind: 'scan', filters: scope.filters };
+}
+
 export async function byDimension(scope: QueryScope<{ dimension: keyof typeof FUNNEL_DIMENSIONS; limit: number }>): Promise<FunnelByDimensionRow[]> {
-  const params: Params = { limit: scope.input.limit };
+  const params: Params = {};
   const column = FUNNEL_DIMENSIONS[scope.input.dimension];
-  const sql = `${sessionStepsSql(view(scope, 'session_facts'), whereFilters(scope.filters, params), column)} ORDER BY sessions DESC, dim LIMIT $limit`;
-  const rows = await scope.db.rows<StepRow & { dim: string; revenue: number }>(sql, params);
-  return rows.map((r) => ({
-    name: r.dim,
-    sessions: r.sessions,
-    cartSessions: r.cart_sessions,
-    purchaseSessions: r.purchase_sessions,
-    cartRate: ratio(r.cart_sessions, r.sessions),
-    conversionRate: ratio(r.purchase_sessions, r.sessions),
-    revenue: cents(r.revenue),
-  }));
+  const rows = await sessionCounts(scope, scope.filters, dimensionSource(scope, scope.input.dimension, params), params, column);
+  const wanted = new Set(scope.input.dimension === 'category' ? scope.filters.categories : scope.filters.brands);
+  return rows
+    .filter((r) => r.dim !== null && r.sessions > 0 && (wanted.size === 0 || wanted.has(r.dim)))
+    .sort((a, b) => b.sessions - a.sessions || (a.dim! < b.dim! ? -1 : a.dim! > b.dim! ? 1 : 0))
+    .slice(0, scope.input.limit)
+    .map((r) => ({
+      name: r.dim!,
+      sessions: r.sessions,
+      cartSessions: r.cart_sessions,
+      purchaseSessions: r.purchase_sessions,
+      cartRate: ratio(r.cart_sessions, r.sessions),
+      conversionRate: ratio(r.purchase_sessions, r.sessions),
+      revenue: cents(r.revenue),
+    }));
 }
 
 export interface FunnelTrendPoint {
@@ -122,19 +132,9 @@ export interface FunnelTrendPoint {
   conversionRate: number | null;
 }
 
-/** Per day: sessions of that day's filtered rows and how many carted / bought (date-only: gold.daily_kpis). */
+/** Per day: sessions of that day's filtered rows and how many carted / bought. */
 export async function trend(scope: QueryScope): Promise<FunnelTrendPoint[]> {
-  const params: Params = {};
-  const sql = hasSliceFilter(scope.filters)
-    ? `
-WITH facts AS (SELECT event_date, session_key, carts, purchases FROM ${view(scope, 'session_facts')} ${whereFilters(scope.filters, params)}),
-sessions AS (SELECT event_date, session_key, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase FROM facts GROUP BY event_date, session_key)
-SELECT CAST(event_date AS VARCHAR) AS date, count(*) AS sessions, count(*) FILTER (WHERE has_cart) AS cart_sessions, count(*) FILTER (WHERE has_purchase) AS orders
-FROM sessions GROUP BY event_date ORDER BY date`
-    : `
-SELECT CAST(event_date AS VARCHAR) AS date, sessions, cart_sessions, orders
-FROM ${view(scope, 'daily_kpis')} ${whereFilters(scope.filters, params, { date: 'event_date' })} ORDER BY date`;
-  const rows = await scope.db.rows<{ date: string; sessions: number; cart_sessions: number; orders: number }>(sql, params);
+  const rows = await dailyCounts(scope, scope.filters, sliceOf(scope, scope.filters), false);
   return rows.map((r) => ({ date: r.date, sessions: r.sessions, cartSessions: r.cart_sessions, orders: r.orders, cartRate: ratio(r.cart_sessions, r.sessions), conversionRate: ratio(r.orders, r.sessions) }));
 }
 
@@ -149,24 +149,19 @@ export interface Abandonment {
 }
 
 export async function abandonment(scope: QueryScope<{ limit: number }>): Promise<Abandonment> {
-  const params: Params = {};
-  const where = whereFilters(scope.filters, params);
-  const [totals] = await scope.db.rows<{ cart_sessions: number; abandoned_sessions: number; abandoned_value: number | null }>(
-    // Rows with neither a cart nor a purchase change no session's verdict and carry no cart value.
-    `WITH facts AS (SELECT session_key, carts, purchases, cart_value FROM ${view(scope, 'session_facts')} ${where} ${where ? 'AND' : 'WHERE'} (carts > 0 OR purchases > 0)),
-     sessions AS (SELECT session_key, sum(carts) AS carts, sum(purchases) AS purchases, sum(cart_value) AS cart_value FROM facts GROUP BY session_key HAVING sum(carts) > 0)
-     SELECT count(*) AS cart_sessions, count(*) FILTER (WHERE purchases = 0) AS abandoned_sessions,
-            CAST(sum(cart_value) FILTER (WHERE purchases = 0) AS DOUBLE) AS abandoned_value FROM sessions`,
-    params,
-  );
+  const slice = sliceOf(scope, scope.filters);
   const productParams: Params = { limit: scope.input.limit };
-  const products = await scope.db.rows<{ product_id: number; category_l1: string; brand: string; abandoned_carts: number; abandoned_value: number }>(
-    `SELECT product_id, any_value(category_l1) AS category_l1, any_value(brand) AS brand, sum(abandoned_carts) AS abandoned_carts,
-            CAST(sum(abandoned_value) AS DOUBLE) AS abandoned_value
-     FROM ${view(scope, 'product_daily')} ${whereFilters(scope.filters, productParams)}
-     GROUP BY product_id HAVING sum(abandoned_carts) > 0 ORDER BY abandoned_value DESC, product_id LIMIT $limit`,
-    productParams,
-  );
+  const [totals, products] = await Promise.all([
+    slice.level === 'scan' ? abandonmentFromFacts(scope) : sessionTotals(scope, scope.filters, slice),
+    scope.db.rows<{ product_id: number; category_l1: string; brand: string; abandoned_carts: number; abandoned_value: number }>(
+      `WITH ranged AS (${productRangeSql(scope, scope.filters, productParams)})
+       SELECT product_id, arg_max(category_l1, (abandoned_carts, category_l1, brand)) AS category_l1, arg_max(brand, (abandoned_carts, category_l1, brand)) AS brand,
+              sum(abandoned_carts) AS abandoned_carts,
+              sum(abandoned_cents) / 100 AS abandoned_value
+       FROM ranged GROUP BY product_id HAVING sum(abandoned_carts) > 0 ORDER BY abandoned_value DESC, product_id LIMIT $limit`,
+      productParams,
+    ),
+  ]);
   return {
     cartSessions: totals.cart_sessions,
     abandonedSessions: totals.abandoned_sessions,
@@ -174,6 +169,20 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
     abandonedValue: cents(totals.abandoned_value),
     topProducts: products.map((p) => ({ productId: p.product_id, categoryL1: p.category_l1, brand: p.brand, abandonedCarts: p.abandoned_carts, abandonedValue: cents(p.abandoned_value) })),
   };
+}
+
+async function abandonmentFromFacts(scope: QueryScope): Promise<{ cart_sessions: number; abandoned_sessions: number; abandoned_value: number }> {
+  const params: Params = {};
+  const where = whereFilters(scope.filters, params);
+  const [totals] = await scope.db.rows<{ cart_sessions: number; abandoned_sessions: number; abandoned_value: number | null }>(
+    // Rows with neither a cart nor a purchase change no session's verdict and carry no cart value.
+    `WITH facts AS (SELECT session_key, carts, purchases, cart_value FROM ${view(scope, 'session_facts')} ${where} AND (carts > 0 OR purchases > 0)),
+     sessions AS (SELECT session_key, sum(carts) AS carts, sum(purchases) AS purchases, sum(cart_value) AS cart_value FROM facts GROUP BY session_key HAVING sum(carts) > 0)
+     SELECT count(*) AS cart_sessions, count(*) FILTER (WHERE purchases = 0) AS abandoned_sessions,
+            CAST(sum(cart_value) FILTER (WHERE purchases = 0) AS DOUBLE) AS abandoned_value FROM sessions`,
+    params,
+  );
+  return { cart_sessions: totals.cart_sessions, abandoned_sessions: totals.abandoned_sessions, abandoned_value: Number(totals.abandoned_value ?? 0) };
 }
 
 /** Buckets of minutes from session start to purchase, in order. */

@@ -1,7 +1,7 @@
 /** Products page queries: top products, category tree, brands, price bands. */
 import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
 import type { Params } from '../lake/database';
-import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
+import { cents, ratio, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 /** Sort keys → SQL expressions over the aggregated columns (never user text). */
 export const PRODUCT_SORTS = {
@@ -33,17 +33,58 @@ export interface TopProductsInput {
   pageSize: number;
 }
 
+/**
+ * Per (product, category, brand) totals over the filtered range: the difference of two rows of the
+ * cumulative serving table (serving.ts), at the last date ≤ `to` and the last date < `from`. Without
+ * that table (it is built from product_daily), the days of product_daily are summed.
+ */
+export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
+  const cumulative = scope.state.derived.product_cumulative;
+  const dates = scope.state.dates.product_daily;
+  const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
+  if (!cumulative || !dates) {
+    return `
+SELECT product_id, category_l1, brand, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
+  sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
+  CAST(sum(revenue) * 100 AS BIGINT) AS revenue_cents, sum(abandoned_carts) AS abandoned_carts, CAST(sum(abandoned_value) * 100 AS BIGINT) AS abandoned_cents,
+  CAST(sum(CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases)) AS BIGINT) AS price_weight_cents
+FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} GROUP BY product_id, category_l1, brand`;
+  }
+  const upTo = lastDate(dates, (d) => d <= filters.to);
+  const before = lastDate(dates, (d) => d < filters.from);
+  if (!upTo || upTo < filters.from) return `SELECT * EXCLUDE (event_date) FROM ${cumulative} WHERE false`;
+  params.up_to = upTo;
+  const measures = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'];
+  if (!before) return `SELECT * EXCLUDE (event_date) FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}`;
+  params.before = before;
+  return `
+SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3,
+  ${measures.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
+FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}) t
+LEFT JOIN (SELECT * FROM ${cumulative} WHERE event_date = CAST($before AS DATE) ${slice}) b USING (product_id, category_l1, brand)`;
+}
+
+/** Which (category, brand) of a product to show: most events in range, then the greatest labels. */
+const KEY = '(views + carts + removals + purchases, category_l1, brand)';
+
+function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
+  for (let i = dates.length - 1; i >= 0; i--) if (accept(dates[i])) return dates[i];
+  return undefined;
+}
+
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
   const { sort, order, page, pageSize } = scope.input;
   const params: Params = { limit: pageSize, offset: (page - 1) * pageSize };
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const sql = `
-WITH products AS (
-  SELECT product_id, any_value(category_l1) AS category_l1, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
-    any_value(brand) AS brand, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue,
-    CAST(sum(avg_price * (views + carts + removals + purchases)) / nullif(sum(views + carts + removals + purchases), 0) AS DOUBLE) AS avg_price
-  FROM ${view(scope, 'product_daily')} ${whereFilters(scope.filters, params)}
-  GROUP BY product_id
+WITH ranged AS (${productRangeSql(scope, scope.filters, params)}),
+products AS (
+  -- A product seen under several categories or brands shows the one with most events.
+  SELECT product_id, arg_max(category_l1, ${KEY}) AS category_l1, arg_max(category_l2, ${KEY}) AS category_l2, arg_max(category_l3, ${KEY}) AS category_l3,
+    arg_max(brand, ${KEY}) AS brand, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue,
+    sum(price_weight_cents) / nullif(sum(views + carts + removals + purchases), 0) / 100 AS avg_price
+  FROM ranged
+  GROUP BY product_id HAVING sum(views + carts + removals + purchases) > 0
 )
 SELECT *, count(*) OVER () AS total FROM products
 ORDER BY ${PRODUCT_SORTS[sort]} ${direction} NULLS LAST, product_id LIMIT $limit OFFSET $offset`;
@@ -51,7 +92,10 @@ ORDER BY ${PRODUCT_SORTS[sort]} ${direction} NULLS LAST, product_id LIMIT $limit
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && page > 1) {
     const countParams: Params = {};
-    const [c] = await scope.db.rows<{ n: number }>(`SELECT count(DISTINCT product_id) AS n FROM ${view(scope, 'product_daily')} ${whereFilters(scope.filters, countParams)}`, countParams);
+    const [c] = await scope.db.rows<{ n: number }>(
+      `SELECT count(DISTINCT product_id) AS n FROM (${productRangeSql(scope, scope.filters, countParams)}) WHERE views + carts + removals + purchases > 0`,
+      countParams,
+    );
     total = c.n;
   }
   return {
@@ -124,9 +168,10 @@ export interface BrandRow {
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
   const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
-    `WITH brands AS (
-       SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue
-       FROM ${view(scope, 'product_daily')} ${whereFilters(scope.filters, params)} GROUP BY brand
+    `WITH ranged AS (${productRangeSql(scope, scope.filters, params)}),
+     brands AS (
+       SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue
+       FROM ranged WHERE views + carts + removals + purchases > 0 GROUP BY brand
      )
      SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
     params,

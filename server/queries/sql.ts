@@ -68,10 +68,6 @@ export function bindList(params: Params, prefix: string, values: readonly string
     .join(', ');
 }
 
-export function hasSliceFilter(filters: ResolvedFilters): boolean {
-  return filters.categories.length > 0 || filters.brands.length > 0;
-}
-
 /** a / b rounded, or null for a zero denominator (DESIGN section 3). */
 export function ratio(a: number, b: number, digits = 6): number | null {
   if (!b) return null;

@@ -1,16 +1,7 @@
 /** Daily gold models: partitioned by event_date, rebuilt only for the dates a run touched. */
 import { defineModel, priceBandSql } from '../model';
-
-/** Counts by event type and purchase revenue: the measures every daily model starts from. */
-function eventCounts(alias = ''): string {
-  return [
-    `count(*) FILTER (WHERE ${alias}event_type = 'view') AS views`,
-    `count(*) FILTER (WHERE ${alias}event_type = 'cart') AS carts`,
-    `count(*) FILTER (WHERE ${alias}event_type = 'remove_from_cart') AS removals`,
-    `count(*) FILTER (WHERE ${alias}event_type = 'purchase') AS purchases`,
-    `coalesce(sum(${alias}price) FILTER (WHERE ${alias}event_type = 'purchase'), 0)::DECIMAL(18, 2) AS revenue`,
-  ].join(',\n    ');
-}
+import { eventCounts } from './event-counts';
+import { sliceDaily } from './slices';
 
 export const dailyKpis = defineModel({
   name: 'daily_kpis',
@@ -163,4 +154,4 @@ final AS (
 SELECT * FROM final ORDER BY event_date`,
 });
 
-export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase];
+export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase, sliceDaily];

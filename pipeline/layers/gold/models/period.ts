@@ -1,5 +1,6 @@
 /** Period gold models: computed over everything loaded, rebuilt whole on every run that changes silver. */
 import { defineModel } from '../model';
+import { irregularSessionFacts, userCarryover } from './slices';
 
 export const userSummary = defineModel({
   name: 'user_summary',
@@ -111,7 +112,7 @@ export const distinctCarryover = defineModel({
     'how many entities were active that day whose previous active date was prev_date (NULL: never before). ' +
     'Distinct entities in [from, to] = sum(n) where event_date in [from, to] and (prev_date is null or prev_date < from).',
   sql: `
-WITH facts AS (SELECT * FROM g_facts),
+WITH facts AS NOT MATERIALIZED (SELECT * FROM g_facts),
 activity AS (
   SELECT DISTINCT 'user' AS entity, user_key AS k, event_date FROM facts
   UNION ALL SELECT DISTINCT 'buyer', user_key, event_date FROM facts WHERE purchases > 0
@@ -136,18 +137,16 @@ export const multiDaySessions = defineModel({
     'The few sessions that cross midnight, with per-date cart/purchase flags: daily_kpis counts sessions per day, and these rows correct ' +
     'cart-abandonment counts over a multi-day range exactly (a cart on one day and the purchase on the next is not an abandonment).',
   sql: `
-WITH facts AS (SELECT * FROM g_facts),
-per_day AS (
+WITH multi AS (
+  -- silver.sessions knows which sessions cross midnight: no grouping of every fact by session.
+  SELECT session_key FROM g_sessions WHERE CAST(session_end_at AS DATE) <> session_start_date
+),
+facts AS (SELECT session_key, event_date, carts, purchases FROM g_facts SEMI JOIN multi USING (session_key)),
+final AS (
   SELECT session_key, event_date, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase
   FROM facts GROUP BY session_key, event_date
-),
-multi AS (
-  SELECT session_key FROM per_day GROUP BY session_key HAVING count(*) > 1
-),
-final AS (
-  SELECT p.* FROM per_day p SEMI JOIN multi m USING (session_key)
 )
 SELECT * FROM final ORDER BY session_key, event_date`,
 });
 
-export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution, distinctCarryover, multiDaySessions];
+export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution, distinctCarryover, multiDaySessions, irregularSessionFacts, userCarryover];

@@ -1,0 +1,92 @@
+/**
+ * How each gold table is served. Most gold tables are small next to the 2 GiB budget of the API
+ * process once compressed, so each version is copied into its own compressed in-memory DuckDB
+ * database (sorted so the filters of the queries skip row groups by their zone maps), once, when a
+ * state first uses it: queries then never open Parquet files. gold.session_facts (tens of millions
+ * of rows at full scale) stays a view over its Parquet files, sorted by date, category and brand, so a
+ * category × brand filter reads few row groups. Two tables are read only through derived forms built
+ * here from a snapshot: product totals as cumulative sums per product and date (so a date range is
+ * two lookups per product, not a sum over every day), and user segments pre-aggregated.
+ */
+import type { GoldTable } from './gold-tables';
+
+export interface ServingSpec {
+  /** `memory`: copied into memory in this order; `parquet`: a view over the snapshot's files. */
+  mode: 'memory' | 'parquet';
+  orderBy?: string;
+}
+
+/** Tables not listed are copied into memory in file order. */
+export const SERVING: Partial<Record<GoldTable, ServingSpec>> = {
+  session_facts: { mode: 'parquet' },
+  product_daily: { mode: 'parquet' },
+  user_summary: { mode: 'parquet' },
+  category_daily: { mode: 'memory', orderBy: 'event_date, category_l1, brand' },
+  hourly_activity: { mode: 'memory', orderBy: 'event_date, category_l1, brand' },
+  time_to_purchase: { mode: 'memory', orderBy: 'event_date, category_l1, brand' },
+  slice_daily: { mode: 'memory', orderBy: 'slice_level, category_l1, event_date' },
+  user_carryover: { mode: 'memory', orderBy: 'slice_level, category_l1, brand, measure, event_date' },
+  irregular_session_facts: { mode: 'memory', orderBy: 'category_l1, brand, event_date' },
+  distinct_carryover: { mode: 'memory', orderBy: 'entity, event_date' },
+};
+
+export function servingSpec(table: GoldTable): ServingSpec {
+  return SERVING[table] ?? { mode: 'memory' };
+}
+
+/** Tables built from one gold table's snapshot, named after that table's version. */
+export const DERIVED = {
+  product_cumulative: 'product_daily',
+  user_segments: 'user_summary',
+} as const satisfies Record<string, GoldTable>;
+
+export type DerivedTable = keyof typeof DERIVED;
+
+/**
+ * Per (product, category, brand) and every date from its first activity on: running totals up to and
+ * including that date. Totals over [from, to] = row at `to` − row at `from - 1` (absent: zero).
+ * Money is kept in cents (BIGINT) so the differences are exact.
+ */
+export function productCumulativeSql(source: string): string {
+  return `
+WITH daily AS (SELECT * FROM ${source}),
+products AS (
+  SELECT product_id, category_l1, brand, min(event_date) AS first_date,
+    any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3
+  FROM daily GROUP BY product_id, category_l1, brand
+),
+dates AS (SELECT DISTINCT event_date FROM daily),
+dense AS (
+  SELECT p.product_id, p.category_l1, p.brand, p.category_l2, p.category_l3, d.event_date
+  FROM products p JOIN dates d ON d.event_date >= p.first_date
+),
+filled AS (
+  SELECT k.*, coalesce(x.views, 0) AS views, coalesce(x.carts, 0) AS carts, coalesce(x.removals, 0) AS removals,
+    coalesce(x.purchases, 0) AS purchases, coalesce(CAST(x.revenue * 100 AS BIGINT), 0) AS revenue_cents,
+    coalesce(x.abandoned_carts, 0) AS abandoned_carts, coalesce(CAST(x.abandoned_value * 100 AS BIGINT), 0) AS abandoned_cents,
+    -- avg_price is per day; the range average weights it by the day's events, as the page always did.
+    coalesce(CAST(x.avg_price * 100 AS BIGINT) * (x.views + x.carts + x.removals + x.purchases), 0) AS price_weight_cents
+  FROM dense k LEFT JOIN daily x USING (product_id, category_l1, brand, event_date)
+)
+SELECT event_date, category_l1, brand, product_id, category_l2, category_l3,
+  CAST(sum(views) OVER w AS BIGINT) AS views, CAST(sum(carts) OVER w AS BIGINT) AS carts,
+  CAST(sum(removals) OVER w AS BIGINT) AS removals, CAST(sum(purchases) OVER w AS BIGINT) AS purchases,
+  CAST(sum(revenue_cents) OVER w AS BIGINT) AS revenue_cents,
+  CAST(sum(abandoned_carts) OVER w AS BIGINT) AS abandoned_carts, CAST(sum(abandoned_cents) OVER w AS BIGINT) AS abandoned_cents,
+  CAST(sum(price_weight_cents) OVER w AS BIGINT) AS price_weight_cents
+FROM filled
+WINDOW w AS (PARTITION BY product_id, category_l1, brand ORDER BY event_date)
+ORDER BY event_date, category_l1, brand, product_id`;
+}
+
+/** Users per (RFM segment, behaviour segment) with the sums the segments page shows. */
+export function userSegmentsSql(source: string): string {
+  return `
+SELECT rfm_segment, behaviour_segment, count(*) AS users, CAST(sum(sessions) AS BIGINT) AS sessions, CAST(sum(orders) AS BIGINT) AS orders,
+  CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, CAST(sum(recency_days) AS BIGINT) AS recency_days_sum, count(recency_days) AS recency_users
+FROM ${source} GROUP BY rfm_segment, behaviour_segment`;
+}
+
+export function derivedSql(kind: DerivedTable, source: string): string {
+  return kind === 'product_cumulative' ? productCumulativeSql(source) : userSegmentsSql(source);
+}
