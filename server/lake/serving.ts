@@ -6,7 +6,8 @@
  * of rows at full scale) stays a view over its Parquet files, sorted by date, category and brand, so a
  * category × brand filter reads few row groups. Two tables are read only through derived forms built
  * here from a snapshot: product totals as cumulative sums per product and date (so a date range is
- * two lookups per product, not a sum over every day), and user segments pre-aggregated.
+ * two lookups per product, not a sum over every day), user segments pre-aggregated, and
+ * session_facts summed per day and category × brand pair.
  */
 import type { GoldTable } from './gold-tables';
 
@@ -38,6 +39,7 @@ export function servingSpec(table: GoldTable): ServingSpec {
 export const DERIVED = {
   product_cumulative: 'product_daily',
   user_segments: 'user_summary',
+  pair_daily: 'session_facts',
 } as const satisfies Record<string, GoldTable>;
 
 export type DerivedTable = keyof typeof DERIVED;
@@ -50,14 +52,20 @@ export type DerivedTable = keyof typeof DERIVED;
 export function productCumulativeSql(source: string): string {
   return `
 WITH daily AS (SELECT * FROM ${source}),
-products AS (
+keys AS (
   SELECT product_id, category_l1, brand, min(event_date) AS first_date,
     any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3
   FROM daily GROUP BY product_id, category_l1, brand
 ),
+products AS (
+  -- An integer key per (product, category, brand) in table order; product_keys > 1: the product has several.
+  SELECT *, CAST(row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER) AS product_key,
+    CAST(count(*) OVER (PARTITION BY product_id) AS INTEGER) AS product_keys
+  FROM keys
+),
 dates AS (SELECT DISTINCT event_date FROM daily),
 dense AS (
-  SELECT p.product_id, p.category_l1, p.brand, p.category_l2, p.category_l3, d.event_date
+  SELECT p.product_key, p.product_keys, p.product_id, p.category_l1, p.brand, p.category_l2, p.category_l3, d.event_date
   FROM products p JOIN dates d ON d.event_date >= p.first_date
 ),
 filled AS (
@@ -68,15 +76,15 @@ filled AS (
     coalesce(CAST(x.avg_price * 100 AS BIGINT) * (x.views + x.carts + x.removals + x.purchases), 0) AS price_weight_cents
   FROM dense k LEFT JOIN daily x USING (product_id, category_l1, brand, event_date)
 )
-SELECT event_date, category_l1, brand, product_id, category_l2, category_l3,
+SELECT event_date, product_key, product_keys, category_l1, brand, product_id, category_l2, category_l3,
   CAST(sum(views) OVER w AS BIGINT) AS views, CAST(sum(carts) OVER w AS BIGINT) AS carts,
   CAST(sum(removals) OVER w AS BIGINT) AS removals, CAST(sum(purchases) OVER w AS BIGINT) AS purchases,
   CAST(sum(revenue_cents) OVER w AS BIGINT) AS revenue_cents,
   CAST(sum(abandoned_carts) OVER w AS BIGINT) AS abandoned_carts, CAST(sum(abandoned_cents) OVER w AS BIGINT) AS abandoned_cents,
   CAST(sum(price_weight_cents) OVER w AS BIGINT) AS price_weight_cents
 FROM filled
-WINDOW w AS (PARTITION BY product_id, category_l1, brand ORDER BY event_date)
-ORDER BY event_date, category_l1, brand, product_id`;
+WINDOW w AS (PARTITION BY product_key ORDER BY event_date)
+ORDER BY event_date, product_key`;
 }
 
 /** Users per (RFM segment, behaviour segment) with the sums the segments page shows. */
@@ -87,6 +95,24 @@ SELECT rfm_segment, behaviour_segment, count(*) AS users, CAST(sum(sessions) AS 
 FROM ${source} GROUP BY rfm_segment, behaviour_segment`;
 }
 
+/**
+ * session_facts summed per (event_date, category_l1, brand), with its rows counted by what they did.
+ * A regular session (one user, one date) is one row of its pair, so over one pair these row counts
+ * are session counts except for irregular sessions (queries/slices.ts corrects those).
+ */
+export function pairDailySql(source: string): string {
+  return `
+SELECT event_date, category_l1, brand,
+  sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases, CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue,
+  count(*) AS sessions, count(*) FILTER (WHERE views > 0) AS view_sessions, count(*) FILTER (WHERE carts > 0) AS cart_sessions,
+  count(*) FILTER (WHERE purchases > 0) AS purchase_sessions, count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS abandoned_sessions,
+  CAST(coalesce(sum(cart_value) FILTER (WHERE carts > 0 AND purchases = 0), 0) AS DECIMAL(18, 2)) AS abandoned_value
+FROM ${source} GROUP BY event_date, category_l1, brand
+ORDER BY category_l1, brand, event_date`;
+}
+
 export function derivedSql(kind: DerivedTable, source: string): string {
-  return kind === 'product_cumulative' ? productCumulativeSql(source) : userSegmentsSql(source);
+  if (kind === 'product_cumulative') return productCumulativeSql(source);
+  if (kind === 'pair_daily') return pairDailySql(source);
+  return userSegmentsSql(source);
 }

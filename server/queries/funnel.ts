@@ -4,7 +4,7 @@
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { productRangeSql } from './products';
+import { perProductSql, productRangeSql } from './products';
 import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
 import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
 
@@ -154,11 +154,10 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
   const [totals, products] = await Promise.all([
     slice.level === 'scan' ? abandonmentFromFacts(scope) : sessionTotals(scope, scope.filters, slice),
     scope.db.rows<{ product_id: number; category_l1: string; brand: string; abandoned_carts: number; abandoned_value: number }>(
-      `WITH ranged AS (${productRangeSql(scope, scope.filters, productParams)})
-       SELECT product_id, arg_max(category_l1, (abandoned_carts, category_l1, brand)) AS category_l1, arg_max(brand, (abandoned_carts, category_l1, brand)) AS brand,
-              sum(abandoned_carts) AS abandoned_carts,
-              sum(abandoned_cents) / 100 AS abandoned_value
-       FROM ranged GROUP BY product_id HAVING sum(abandoned_carts) > 0 ORDER BY abandoned_value DESC, product_id LIMIT $limit`,
+      `WITH ranged AS (${productRangeSql(scope, scope.filters, productParams)}),
+       per_product AS (${perProductSql('ranged', 'abandoned_carts')})
+       SELECT product_id, category_l1, brand, abandoned_carts, abandoned_cents / 100 AS abandoned_value
+       FROM per_product WHERE abandoned_carts > 0 ORDER BY abandoned_value DESC, product_id LIMIT $limit`,
       productParams,
     ),
   ]);

@@ -43,8 +43,9 @@ export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, par
   const dates = scope.state.dates.product_daily;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
   if (!cumulative || !dates) {
+    // product_keys = 2: every product goes through the per-product grouping of the callers.
     return `
-SELECT product_id, category_l1, brand, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
+SELECT product_id, category_l1, brand, 2 AS product_keys, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
   sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
   CAST(sum(revenue) * 100 AS BIGINT) AS revenue_cents, sum(abandoned_carts) AS abandoned_carts, CAST(sum(abandoned_value) * 100 AS BIGINT) AS abandoned_cents,
   CAST(sum(CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases)) AS BIGINT) AS price_weight_cents
@@ -52,20 +53,34 @@ FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} GROUP BY p
   }
   const upTo = lastDate(dates, (d) => d <= filters.to);
   const before = lastDate(dates, (d) => d < filters.from);
-  if (!upTo || upTo < filters.from) return `SELECT * EXCLUDE (event_date) FROM ${cumulative} WHERE false`;
+  const columns = 'product_id, category_l1, brand, product_keys, category_l2, category_l3';
+  if (!upTo || upTo < filters.from) return `SELECT ${columns}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE false`;
   params.up_to = upTo;
-  const measures = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'];
-  if (!before) return `SELECT * EXCLUDE (event_date) FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}`;
+  if (!before) return `SELECT ${columns}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}`;
   params.before = before;
   return `
-SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3,
-  ${measures.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
+SELECT ${columns.split(', ').map((c) => `t.${c}`).join(', ')},
+  ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
 FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}) t
-LEFT JOIN (SELECT * FROM ${cumulative} WHERE event_date = CAST($before AS DATE) ${slice}) b USING (product_id, category_l1, brand)`;
+LEFT JOIN (SELECT product_key, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) ${slice}) b USING (product_key)`;
 }
 
-/** Which (category, brand) of a product to show: most events in range, then the greatest labels. */
-const KEY = '(views + carts + removals + purchases, category_l1, brand)';
+const MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'];
+
+/**
+ * One row per product over rows of productRangeSql: products with one (category, brand) pass through;
+ * the few seen under several are summed, shown with the one with most `rank` (then greatest labels).
+ */
+export function perProductSql(ranged: string, rank: string): string {
+  const key = `(${rank}, category_l1, brand)`;
+  return `
+SELECT product_id, category_l1, category_l2, category_l3, brand, ${MEASURES.join(', ')} FROM ${ranged} WHERE product_keys = 1
+UNION ALL
+SELECT product_id, arg_max(category_l1, ${key}), arg_max(category_l2, ${key}), arg_max(category_l3, ${key}), arg_max(brand, ${key}),
+  ${MEASURES.map((m) => `sum(${m})`).join(', ')}
+FROM ${ranged} WHERE product_keys > 1 GROUP BY product_id`;
+}
+
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
   for (let i = dates.length - 1; i >= 0; i--) if (accept(dates[i])) return dates[i];
@@ -78,13 +93,11 @@ export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total:
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const sql = `
 WITH ranged AS (${productRangeSql(scope, scope.filters, params)}),
+per_product AS (${perProductSql('ranged', 'views + carts + removals + purchases')}),
 products AS (
-  -- A product seen under several categories or brands shows the one with most events.
-  SELECT product_id, arg_max(category_l1, ${KEY}) AS category_l1, arg_max(category_l2, ${KEY}) AS category_l2, arg_max(category_l3, ${KEY}) AS category_l3,
-    arg_max(brand, ${KEY}) AS brand, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue,
-    sum(price_weight_cents) / nullif(sum(views + carts + removals + purchases), 0) / 100 AS avg_price
-  FROM ranged
-  GROUP BY product_id HAVING sum(views + carts + removals + purchases) > 0
+  SELECT product_id, category_l1, category_l2, category_l3, brand, views, carts, purchases, revenue_cents / 100 AS revenue,
+    price_weight_cents / nullif(views + carts + removals + purchases, 0) / 100 AS avg_price
+  FROM per_product WHERE views + carts + removals + purchases > 0
 )
 SELECT *, count(*) OVER () AS total FROM products
 ORDER BY ${PRODUCT_SORTS[sort]} ${direction} NULLS LAST, product_id LIMIT $limit OFFSET $offset`;

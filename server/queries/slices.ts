@@ -160,12 +160,12 @@ SELECT days.dim, views, carts, removals, purchases, revenue,
   ${corrected('days', 'per_day')}
 FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;
   } else if (source.kind === 'pair_rows') {
+    const pairDaily = scope.state.derived.pair_daily;
+    const rows = pairDaily
+      ? `SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')} FROM ${pairDaily} WHERE ${IN_RANGE} ${source.clause} GROUP BY ALL`
+      : `SELECT ${dim}, ${SUMS}, ${ROW_FLAGS} FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${source.clause} GROUP BY ALL`;
     sql = `
-WITH pair_rows AS (
-  SELECT ${dim}, ${SUMS}, ${ROW_FLAGS}
-  FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${source.clause}
-  GROUP BY ALL
-),
+WITH pair_rows AS (${rows}),
 ${irregularCtes(scope, source.clause, dimension)}
 SELECT pair_rows.dim, views, carts, removals, purchases, revenue,
   ${corrected('pair_rows', 'per_row')}
@@ -254,11 +254,17 @@ FROM days d ${withUsers ? 'LEFT JOIN users u USING (event_date)' : ''} ORDER BY 
     params.category = slice.category;
   } else if (slice.level === 'pair') {
     // Per day only sessions with several users repeat a row of the pair: count those by key.
+    const pairDaily = scope.state.derived.pair_daily;
     sql = `
 WITH days AS (
-  SELECT event_date, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue,
-    count(*) AS sessions, count(*) FILTER (WHERE carts > 0) AS cart_sessions, count(*) FILTER (WHERE purchases > 0) AS orders
-  FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${sliceClause(slice, params)} GROUP BY event_date
+  ${
+    pairDaily
+      ? `SELECT event_date, views, carts, purchases, CAST(revenue AS DOUBLE) AS revenue, sessions, cart_sessions, purchase_sessions AS orders
+         FROM ${pairDaily} WHERE ${IN_RANGE} ${sliceClause(slice, params)}`
+      : `SELECT event_date, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue,
+           count(*) AS sessions, count(*) FILTER (WHERE carts > 0) AS cart_sessions, count(*) FILTER (WHERE purchases > 0) AS orders
+         FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${sliceClause(slice, params)} GROUP BY event_date`
+  }
 ),
 irregular AS (
   SELECT event_date, session_key, count(*) AS row_count, count(*) FILTER (WHERE carts > 0) AS cart_rows, count(*) FILTER (WHERE purchases > 0) AS purchase_rows
