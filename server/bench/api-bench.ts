@@ -147,7 +147,8 @@ async function loadRun(options: ApiBenchOptions, benchService: GoldService, date
   let url = options.baseUrl;
   if (url && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(url)) throw new Error(`load runs stay on loopback: ${url} is not a loopback URL`);
   if (!url) {
-    service = options.loadCache ? benchService : await GoldService.create({ lakeDir: options.lakeDir, poll: false, log: 'off', cacheEntries: 0 });
+    // Without the cache the bench's own service serves the load (one copy of the serving tables in memory).
+    service = options.loadCache ? await GoldService.create({ lakeDir: options.lakeDir, poll: false, log: 'off' }) : benchService;
     const svc = service;
     server = http.createServer((req, res) => void serveNode(req, res, svc));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

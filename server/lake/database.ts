@@ -92,5 +92,7 @@ function normalizeValue(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(normalizeValue);
+  // STRUCT values come back as plain objects.
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return normalizeRow(value as Record<string, unknown>);
   return value;
 }

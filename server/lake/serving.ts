@@ -46,10 +46,13 @@ export type DerivedTable = keyof typeof DERIVED;
 
 /**
  * Per (product, category, brand) and every date from its first activity on: running totals up to and
- * including that date. Totals over [from, to] = row at `to` − row at `from - 1` (absent: zero).
- * Money is kept in cents (BIGINT) so the differences are exact.
+ * including that date (`is_key` rows). Totals over [from, to] = row at `to` − row at `from - 1`
+ * (absent: zero). Products seen under several categories or brands also get a row summing their
+ * keys, so exactly one `is_product` row per product answers requests without a category or brand
+ * filter with no grouping. Money is kept in cents (BIGINT) so the differences are exact.
  */
 export function productCumulativeSql(source: string): string {
+  const measures = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'];
   return `
 WITH daily AS (SELECT * FROM ${source}),
 keys AS (
@@ -57,16 +60,16 @@ keys AS (
     any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3
   FROM daily GROUP BY product_id, category_l1, brand
 ),
-products AS (
-  -- An integer key per (product, category, brand) in table order; product_keys > 1: the product has several.
+numbered AS (
+  -- An integer key per (product, category, brand) in table order.
   SELECT *, CAST(row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER) AS product_key,
     CAST(count(*) OVER (PARTITION BY product_id) AS INTEGER) AS product_keys
   FROM keys
 ),
 dates AS (SELECT DISTINCT event_date FROM daily),
 dense AS (
-  SELECT p.product_key, p.product_keys, p.product_id, p.category_l1, p.brand, p.category_l2, p.category_l3, d.event_date
-  FROM products p JOIN dates d ON d.event_date >= p.first_date
+  SELECT n.product_key, n.product_keys, n.product_id, n.category_l1, n.brand, n.category_l2, n.category_l3, d.event_date
+  FROM numbered n JOIN dates d ON d.event_date >= n.first_date
 ),
 filled AS (
   SELECT k.*, coalesce(x.views, 0) AS views, coalesce(x.carts, 0) AS carts, coalesce(x.removals, 0) AS removals,
@@ -75,14 +78,19 @@ filled AS (
     -- avg_price is per day; the range average weights it by the day's events, as the page always did.
     coalesce(CAST(x.avg_price * 100 AS BIGINT) * (x.views + x.carts + x.removals + x.purchases), 0) AS price_weight_cents
   FROM dense k LEFT JOIN daily x USING (product_id, category_l1, brand, event_date)
+),
+all_rows AS (
+  SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3, true AS is_key, product_keys = 1 AS is_product,
+    ${measures.join(', ')}
+  FROM filled
+  UNION ALL
+  SELECT event_date, CAST(min(product_key) + (SELECT count(*) FROM numbered) AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true,
+    ${measures.map((m) => `sum(${m})`).join(', ')}
+  FROM filled WHERE product_keys > 1 GROUP BY event_date, product_id
 )
-SELECT event_date, product_key, product_keys, category_l1, brand, product_id, category_l2, category_l3,
-  CAST(sum(views) OVER w AS BIGINT) AS views, CAST(sum(carts) OVER w AS BIGINT) AS carts,
-  CAST(sum(removals) OVER w AS BIGINT) AS removals, CAST(sum(purchases) OVER w AS BIGINT) AS purchases,
-  CAST(sum(revenue_cents) OVER w AS BIGINT) AS revenue_cents,
-  CAST(sum(abandoned_carts) OVER w AS BIGINT) AS abandoned_carts, CAST(sum(abandoned_cents) OVER w AS BIGINT) AS abandoned_cents,
-  CAST(sum(price_weight_cents) OVER w AS BIGINT) AS price_weight_cents
-FROM filled
+SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3, is_key, is_product,
+  ${measures.map((m) => `CAST(sum(${m}) OVER w AS BIGINT) AS ${m}`).join(',\n  ')}
+FROM all_rows
 WINDOW w AS (PARTITION BY product_key ORDER BY event_date)
 ORDER BY event_date, product_key`;
 }

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { perProductSql, productRangeSql } from './products';
+import { perProductSql, productLabels } from './products';
 import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
 import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
 
@@ -153,20 +153,27 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
   const productParams: Params = { limit: scope.input.limit };
   const [totals, products] = await Promise.all([
     slice.level === 'scan' ? abandonmentFromFacts(scope) : sessionTotals(scope, scope.filters, slice),
-    scope.db.rows<{ product_id: number; category_l1: string; brand: string; abandoned_carts: number; abandoned_value: number }>(
-      `WITH ranged AS (${productRangeSql(scope, scope.filters, productParams)}),
-       per_product AS (${perProductSql('ranged', 'abandoned_carts')})
-       SELECT product_id, category_l1, brand, abandoned_carts, abandoned_cents / 100 AS abandoned_value
-       FROM per_product WHERE abandoned_carts > 0 ORDER BY abandoned_value DESC, product_id LIMIT $limit`,
-      productParams,
-    ),
+    scope.db
+      .rows<{ top: Array<{ product_id: number; abandoned_carts: number; abandoned_cents: number }> | null }>(
+        `SELECT max_by({'product_id': product_id, 'abandoned_carts': abandoned_carts, 'abandoned_cents': abandoned_cents}, (abandoned_cents, -product_id), $limit) AS top
+         FROM (${perProductSql(scope, scope.filters, productParams)}) WHERE abandoned_carts > 0`,
+        productParams,
+      )
+      .then(([r]) => (r?.top ?? []).map((p) => ({ product_id: p.product_id, abandoned_carts: p.abandoned_carts, abandoned_value: p.abandoned_cents / 100 }))),
   ]);
+  const labels = await productLabels(scope, scope.filters, products.map((p) => p.product_id), 'abandoned_carts');
   return {
     cartSessions: totals.cart_sessions,
     abandonedSessions: totals.abandoned_sessions,
     rate: ratio(totals.abandoned_sessions, totals.cart_sessions),
     abandonedValue: cents(totals.abandoned_value),
-    topProducts: products.map((p) => ({ productId: p.product_id, categoryL1: p.category_l1, brand: p.brand, abandonedCarts: p.abandoned_carts, abandonedValue: cents(p.abandoned_value) })),
+    topProducts: products.map((p) => ({
+      productId: p.product_id,
+      categoryL1: labels.get(p.product_id)?.category_l1 ?? 'unknown',
+      brand: labels.get(p.product_id)?.brand ?? 'unknown',
+      abandonedCarts: p.abandoned_carts,
+      abandonedValue: cents(p.abandoned_value),
+    })),
   };
 }
 

@@ -3,9 +3,9 @@ import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
 import type { Params } from '../lake/database';
 import { cents, ratio, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
-/** Sort keys → SQL expressions over the aggregated columns (never user text). */
+/** Sort keys → SQL over one product's range totals (never user text). */
 export const PRODUCT_SORTS = {
-  revenue: 'revenue',
+  revenue: 'revenue_cents',
   purchases: 'purchases',
   views: 'views',
   carts: 'carts',
@@ -33,101 +33,122 @@ export interface TopProductsInput {
   pageSize: number;
 }
 
+const MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'] as const;
+const EVENTS = '(views + carts + removals + purchases)';
+
 /**
- * Per (product, category, brand) totals over the filtered range: the difference of two rows of the
- * cumulative serving table (serving.ts), at the last date ≤ `to` and the last date < `from`. Without
- * that table (it is built from product_daily), the days of product_daily are summed.
+ * Totals over the filtered range, one row per (product, category, brand) (`keys`), or per product when
+ * no category or brand is filtered (`products`, null when that needs grouping). They are differences
+ * of two rows of the cumulative serving table (serving.ts), at the last date ≤ `to` and the last
+ * date < `from`; without that table (built from large product_daily snapshots only) the days of
+ * product_daily are summed. `extra` adds a condition on the rows (e.g. on product_id).
  */
-export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
+export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params, mode: 'keys' | 'products', extra = ''): string | null {
   const cumulative = scope.state.derived.product_cumulative;
   const dates = scope.state.dates.product_daily;
+  const sliced = filters.categories.length > 0 || filters.brands.length > 0;
+  if (mode === 'products' && (sliced || !cumulative || !dates)) return null;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
+  const columns = ['product_id', 'category_l1', 'brand', 'category_l2', 'category_l3', ...MEASURES];
   if (!cumulative || !dates) {
-    // product_keys = 2: every product goes through the per-product grouping of the callers.
     return `
-SELECT product_id, category_l1, brand, 2 AS product_keys, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
+SELECT product_id, category_l1, brand, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
   sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
   CAST(sum(revenue) * 100 AS BIGINT) AS revenue_cents, sum(abandoned_carts) AS abandoned_carts, CAST(sum(abandoned_value) * 100 AS BIGINT) AS abandoned_cents,
-  CAST(sum(CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases)) AS BIGINT) AS price_weight_cents
-FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} GROUP BY product_id, category_l1, brand`;
+  CAST(sum(CAST(avg_price * 100 AS BIGINT) * ${EVENTS}) AS BIGINT) AS price_weight_cents
+FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} GROUP BY product_id, category_l1, brand`;
   }
+  const rows = `${mode === 'products' ? 'is_product' : `is_key ${slice}`} ${extra}`;
   const upTo = lastDate(dates, (d) => d <= filters.to);
   const before = lastDate(dates, (d) => d < filters.from);
-  const columns = 'product_id, category_l1, brand, product_keys, category_l2, category_l3';
-  if (!upTo || upTo < filters.from) return `SELECT ${columns}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE false`;
+  if (!upTo || upTo < filters.from) return `SELECT ${columns.join(', ')} FROM ${cumulative} WHERE false`;
   params.up_to = upTo;
-  if (!before) return `SELECT ${columns}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}`;
+  if (!before) return `SELECT ${columns.join(', ')} FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) AND ${rows}`;
   params.before = before;
   return `
-SELECT ${columns.split(', ').map((c) => `t.${c}`).join(', ')},
-  ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
-FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) ${slice}) t
-LEFT JOIN (SELECT product_key, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) ${slice}) b USING (product_key)`;
+SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3, ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
+FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) AND ${rows}) t
+LEFT JOIN (SELECT product_key, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) AND ${rows}) b USING (product_key)`;
 }
-
-const MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'];
-
-/**
- * One row per product over rows of productRangeSql: products with one (category, brand) pass through;
- * the few seen under several are summed, shown with the one with most `rank` (then greatest labels).
- */
-export function perProductSql(ranged: string, rank: string): string {
-  const key = `(${rank}, category_l1, brand)`;
-  return `
-SELECT product_id, category_l1, category_l2, category_l3, brand, ${MEASURES.join(', ')} FROM ${ranged} WHERE product_keys = 1
-UNION ALL
-SELECT product_id, arg_max(category_l1, ${key}), arg_max(category_l2, ${key}), arg_max(category_l3, ${key}), arg_max(brand, ${key}),
-  ${MEASURES.map((m) => `sum(${m})`).join(', ')}
-FROM ${ranged} WHERE product_keys > 1 GROUP BY product_id`;
-}
-
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
   for (let i = dates.length - 1; i >= 0; i--) if (accept(dates[i])) return dates[i];
   return undefined;
 }
 
+/** Range totals with one row per product (numbers only; labels come from `productLabels`). */
+export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
+  const products = productRangeSql(scope, filters, params, 'products');
+  if (products) return `SELECT product_id, ${MEASURES.join(', ')} FROM (${products})`;
+  return `SELECT product_id, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (${productRangeSql(scope, filters, params, 'keys')}) GROUP BY product_id`;
+}
+
+export interface ProductLabel {
+  category_l1: string;
+  category_l2: string | null;
+  category_l3: string | null;
+  brand: string;
+}
+
+/**
+ * Category and brand of a page of products: a product seen under several shows the one with most
+ * `rank` in the range (then the greatest labels).
+ */
+export async function productLabels(scope: QueryScope, filters: ResolvedFilters, productIds: number[], rank: string): Promise<Map<number, ProductLabel>> {
+  if (productIds.length === 0) return new Map();
+  const params: Params = {};
+  const ids = productIds.map((id, i) => ((params[`p${i}`] = id), `$p${i}`)).join(', ');
+  const key = `(${rank}, category_l1, brand)`;
+  const rows = await scope.db.rows<ProductLabel & { product_id: number }>(
+    `SELECT product_id, arg_max(category_l1, ${key}) AS category_l1, arg_max(category_l2, ${key}) AS category_l2, arg_max(category_l3, ${key}) AS category_l3,
+       arg_max(brand, ${key}) AS brand
+     FROM (${productRangeSql(scope, filters, params, 'keys', `AND product_id IN (${ids})`)}) GROUP BY product_id`,
+    params,
+  );
+  return new Map(rows.map((r) => [r.product_id, r]));
+}
+
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
   const { sort, order, page, pageSize } = scope.input;
-  const params: Params = { limit: pageSize, offset: (page - 1) * pageSize };
-  const direction = order === 'asc' ? 'ASC' : 'DESC';
-  const sql = `
-WITH ranged AS (${productRangeSql(scope, scope.filters, params)}),
-per_product AS (${perProductSql('ranged', 'views + carts + removals + purchases')}),
-products AS (
-  SELECT product_id, category_l1, category_l2, category_l3, brand, views, carts, purchases, revenue_cents / 100 AS revenue,
-    price_weight_cents / nullif(views + carts + removals + purchases, 0) / 100 AS avg_price
-  FROM per_product WHERE views + carts + removals + purchases > 0
-)
-SELECT *, count(*) OVER () AS total FROM products
-ORDER BY ${PRODUCT_SORTS[sort]} ${direction} NULLS LAST, product_id LIMIT $limit OFFSET $offset`;
-  const rows = await scope.db.rows<{ product_id: number; category_l1: string; category_l2: string | null; category_l3: string | null; brand: string; views: number; carts: number; purchases: number; revenue: number; avg_price: number | null; total: number }>(sql, params);
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && page > 1) {
-    const countParams: Params = {};
-    const [c] = await scope.db.rows<{ n: number }>(
-      `SELECT count(DISTINCT product_id) AS n FROM (${productRangeSql(scope, scope.filters, countParams)}) WHERE views + carts + removals + purchases > 0`,
-      countParams,
-    );
-    total = c.n;
-  }
+  const offset = (page - 1) * pageSize;
+  const params: Params = { n: offset + pageSize };
+  // One pass: the product count and the first n products in page order (NULLS LAST, then product_id).
+  const value = PRODUCT_SORTS[sort];
+  const topN =
+    order === 'desc'
+      ? `max_by(p, (${value} IS NOT NULL, coalesce(${value}, 0), -product_id), $n)`
+      : `min_by(p, (${value} IS NULL, coalesce(${value}, 0), product_id), $n)`;
+  const [result] = await scope.db.rows<{ total: number; top: Array<{ product_id: number; views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }> | null }>(
+    `SELECT count(*) AS total, ${topN} AS top
+     FROM (
+       SELECT *, ${EVENTS} AS events,
+         {'product_id': product_id, 'views': views, 'carts': carts, 'purchases': purchases, 'revenue_cents': revenue_cents, 'events': ${EVENTS}, 'price_weight_cents': price_weight_cents} AS p
+       FROM (${perProductSql(scope, scope.filters, params)})
+     ) WHERE events > 0`,
+    params,
+  );
+  const rows = (result?.top ?? []).slice(offset, offset + pageSize);
+  const labels = await productLabels(scope, scope.filters, rows.map((r) => r.product_id), EVENTS);
   return {
-    total,
+    total: result?.total ?? 0,
     page,
     pageSize,
-    rows: rows.map((r) => ({
-      productId: r.product_id,
-      categoryL1: r.category_l1,
-      categoryL2: r.category_l2,
-      categoryL3: r.category_l3,
-      brand: r.brand,
-      views: r.views,
-      carts: r.carts,
-      purchases: r.purchases,
-      revenue: cents(r.revenue),
-      conversionRate: ratio(r.purchases, r.views),
-      avgPrice: r.avg_price === null ? null : cents(r.avg_price),
-    })),
+    rows: rows.map((r) => {
+      const label = labels.get(r.product_id);
+      return {
+        productId: r.product_id,
+        categoryL1: label?.category_l1 ?? 'unknown',
+        categoryL2: label?.category_l2 ?? null,
+        categoryL3: label?.category_l3 ?? null,
+        brand: label?.brand ?? 'unknown',
+        views: r.views,
+        carts: r.carts,
+        purchases: r.purchases,
+        revenue: cents(r.revenue_cents / 100),
+        conversionRate: ratio(r.purchases, r.views),
+        avgPrice: r.events ? cents(r.price_weight_cents / r.events / 100) : null,
+      };
+    }),
   };
 }
 
@@ -181,10 +202,10 @@ export interface BrandRow {
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
   const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
-    `WITH ranged AS (${productRangeSql(scope, scope.filters, params)}),
+    `WITH ranged AS (${productRangeSql(scope, scope.filters, params, 'keys')}),
      brands AS (
        SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue
-       FROM ranged WHERE views + carts + removals + purchases > 0 GROUP BY brand
+       FROM ranged WHERE ${EVENTS} > 0 GROUP BY brand
      )
      SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
     params,
