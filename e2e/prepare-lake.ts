@@ -1,8 +1,12 @@
 /**
- * Builds the lake the production server reads, from generated data through the real pipeline, in
+ * `node --import tsx e2e/prepare-lake.ts`: builds the lake the production server reads, from generated data through the real pipeline, in
  * two runs so the Technical page has history and time travel has an older version to show: run 1
  * loads the first 24 days, run 2 the rest. Cached under `.tmp/e2e/` (the marker is written last, so
  * a lake whose build did not finish is rebuilt); E2E_LAKE points the server elsewhere.
+ *
+ * It runs as the first half of Playwright's web server command, not as a globalSetup: Playwright
+ * starts the web server before globalSetup, and a server without a lake never answers its readiness
+ * probe, so on a clean clone the two waited on each other until the timeout.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +14,7 @@ import { runPipeline } from '../pipeline/run';
 import { generateLanding } from '../pipeline/testing/test-lake';
 import { E2E_LAKE_PARAMS, E2E_ROOT } from './lake-location';
 
-export default async function globalSetup(): Promise<void> {
+async function prepareLake(): Promise<void> {
   if (process.env.E2E_LAKE) return;
   const marker = path.join(E2E_ROOT, '.complete');
   if (existsSync(marker)) return;
@@ -30,3 +34,5 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(marker, new Date().toISOString());
   console.log(`e2e lake: ${files.length} landing files in 2 runs, built in ${((Date.now() - started) / 1000).toFixed(1)} s at ${lake}`);
 }
+
+await prepareLake();
