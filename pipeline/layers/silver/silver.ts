@@ -131,7 +131,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
       conn,
       `SELECT count(*) AS rows_in, count(*) FILTER (WHERE len(reasons) > 0) AS quarantined,
         ${SOURCE_COLUMNS.map(
-          (c) => `count(*) FILTER (WHERE CASE WHEN len(reasons) > 0 THEN trim(coalesce(src_${c}, '')) = '' ELSE ${NULLABLE_COLUMNS.includes(c) ? `${c} IS NULL` : 'false'} END) AS raw_${c}`,
+          (c, i) => `count(*) FILTER (WHERE CASE WHEN len(reasons) > 0 THEN trim(coalesce(src[${i + 1}], '')) = '' ELSE ${NULLABLE_COLUMNS.includes(c) ? `${c} IS NULL` : 'false'} END) AS raw_${c}`,
         ).join(', ')}
       FROM ${allStaged}`,
     );
@@ -159,7 +159,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     // 3. Per date: first occurrences only (within the batch and against the stored partition of that
     //    date), sorted by session and time, written side by side on two connections; one commit.
     const existingDates = new Set(!options.fullRefresh && events ? events.files.map((f) => f.partitionValues.event_date) : []);
-    const eventsSql = (date: string) => silverEventsSql(`(${dedupSql(`(SELECT * EXCLUDE (reasons) FROM ${stagedFiles(date)})`, existingDates.has(date) ? existingPartitions(events!, [date]) : undefined)})`);
+    const eventsSql = (date: string) => silverEventsSql(`(${dedupSql(`(SELECT * EXCLUDE (reasons, src) FROM ${stagedFiles(date)})`, existingDates.has(date) ? existingPartitions(events!, [date]) : undefined)})`);
     if (!events && dates.length > 0) {
       await DeltaTable.create(dirs.events, { schema: await schemaFromQuery(conn, eventsSql(dates[0])), partitionColumns: ['event_date'], description: 'silver.events: validated, deduplicated events' });
     }
