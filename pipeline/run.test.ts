@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows } from './db';
 import { scanSql } from './delta/scan';
 import { DeltaTable } from './delta/table';
-import { sessionAggregatesSql, sessionsFromAggregatesSql } from './layers/silver/entities-sql';
+import { productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './layers/silver/entities-sql';
 import { TABLES, tableDir } from './layers/tables';
 import { runPipeline } from './run';
 
@@ -136,6 +136,12 @@ describe('incremental runs', () => {
     const recomputed = `(${sessionsFromAggregatesSql(`(${sessionAggregatesSql(events)})`)})`;
     const difference = await queryRows(conn, `(SELECT * FROM ${stored} EXCEPT ALL SELECT * FROM ${recomputed}) UNION ALL (SELECT * FROM ${recomputed} EXCEPT ALL SELECT * FROM ${stored})`);
     expect(difference).toEqual([]);
+    // Products merged from the batch equal products computed from all events at once.
+    const products = `(${scanSql(await (await DeltaTable.open(tableDir(ws.lakeDir, TABLES.silverProducts))).snapshot()).sql})`;
+    const productDifference = await queryRows(conn, `(SELECT * FROM ${products} EXCEPT ALL SELECT * FROM (${productsSql(events)})) UNION ALL (SELECT * FROM (${productsSql(events)}) EXCEPT ALL SELECT * FROM ${products})`);
+    expect(productDifference).toEqual([]);
+    const [samsung] = await queryRows<Record<string, unknown>>(conn, `SELECT event_count, purchases, latest_price FROM ${products} WHERE product_id = 1005011`);
+    expect(samsung).toMatchObject({ purchases: 1 });
     const [merged] = await queryRows<Record<string, unknown>>(conn, `SELECT event_count, purchases, duration_seconds FROM ${stored} WHERE user_session = '50a293fb-5940-41b2-baf3-17af0e812101'`);
     expect(merged).toEqual({ event_count: 4, purchases: 1, duration_seconds: 2 * 86400 + 12 * 3600 + 2 * 60 - 11 });
     const daily = await rows<{ d: string }>(ws.lakeDir, 'gold/daily_kpis', "strftime(event_date, '%Y-%m-%d') AS d", 'ORDER BY 1');

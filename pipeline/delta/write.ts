@@ -34,8 +34,11 @@ export interface WriteDataFilesOptions {
   targetFileSize?: number;
   /** `dataChange` of the add actions (false for compaction). */
   dataChange?: boolean;
-  /** Parquet encoding: codec (default zstd) and whether strings may be dictionary-encoded (default yes). */
-  parquet?: { compression?: 'zstd' | 'lz4' | 'snappy'; stringDictionary?: boolean };
+  /**
+   * Parquet encoding: codec (default zstd), its level (zstd only; DuckDB's default is 3) and whether
+   * strings may be dictionary-encoded (default yes).
+   */
+  parquet?: { compression?: 'zstd' | 'lz4' | 'snappy'; compressionLevel?: number; stringDictionary?: boolean };
 }
 
 export interface WrittenFiles {
@@ -109,6 +112,7 @@ export async function writeDataFiles(conn: DuckDBConnection, options: WriteDataF
     'APPEND true',
     'RETURN_STATS true',
   ];
+  if (options.parquet?.compressionLevel !== undefined) copyOptions.push(`COMPRESSION_LEVEL ${Math.trunc(options.parquet.compressionLevel)}`);
   if (options.parquet?.stringDictionary === false) copyOptions.push('STRING_DICTIONARY_PAGE_SIZE_LIMIT 1');
   // DuckDB cannot roll files over by size in partitioned writes: one file per partition (per thread).
   if (options.partitionColumns.length > 0) copyOptions.push(`PARTITION_BY (${options.partitionColumns.map(quoteIdentifier).join(', ')})`);

@@ -22,6 +22,7 @@ export const GOLD_TABLES = [
   'distinct_carryover',
   'multi_day_sessions',
   'slice_daily',
+  'brand_daily',
   'irregular_session_facts',
   'user_carryover',
   'pipeline_runs',
@@ -38,6 +39,7 @@ export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>([
   'distinct_carryover',
   'multi_day_sessions',
   'slice_daily',
+  'brand_daily',
   'irregular_session_facts',
   'user_carryover',
 ]);

@@ -26,6 +26,7 @@ export const SERVING: Partial<Record<GoldTable, ServingSpec>> = {
   hourly_activity: { mode: 'memory', orderBy: 'event_date, category_l1, brand' },
   time_to_purchase: { mode: 'memory', orderBy: 'event_date, category_l1, brand' },
   slice_daily: { mode: 'memory', orderBy: 'slice_level, category_l1, event_date' },
+  brand_daily: { mode: 'memory', orderBy: 'event_date, brand' },
   user_carryover: { mode: 'memory', orderBy: 'slice_level, category_l1, brand, measure, event_date' },
   irregular_session_facts: { mode: 'memory', orderBy: 'category_l1, brand, event_date' },
   distinct_carryover: { mode: 'memory', orderBy: 'entity, event_date' },

@@ -90,11 +90,13 @@ export interface FunnelByDimensionRow {
 
 /**
  * Where a funnel per category or brand reads: per-day category rows when brands are not filtered,
- * pair rows when every group is one category × brand pair, else the facts grouped by session.
+ * per-day brand rows when categories are not, pair rows when every group is one category × brand pair, else the facts grouped by session.
  */
 function dimensionSource(scope: QueryScope, dimension: keyof typeof FUNNEL_DIMENSIONS, params: Params): CountSource {
   const { categories, brands } = scope.filters;
   if (dimension === 'category' && brands.length === 0 && usable(scope, 'slice_daily', 'irregular_session_facts')) return { kind: 'days', level: 'all' };
+  // Every brand over all categories: per-day brand rows (the brands wanted are picked afterwards).
+  if (dimension === 'brand' && categories.length === 0 && usable(scope, 'brand_daily', 'irregular_session_facts')) return { kind: 'brand_days' };
   const pairs = dimension === 'category' ? brands.length === 1 : categories.length === 1;
   if (pairs && usable(scope, 'irregular_session_facts')) {
     const clause = whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');

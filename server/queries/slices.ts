@@ -111,11 +111,12 @@ const SUMS = `sum(views) AS views, sum(carts) AS carts, sum(removals) AS removal
 
 /**
  * Where session counts come from: per-day rows of slice_daily at one level (optionally one category),
- * rows of session_facts where every group is one category × brand pair (`clause` over category_l1 and
+ * per-day rows of brand_daily (grouped by brand), rows of session_facts where every group is one category × brand pair (`clause` over category_l1 and
  * brand, values already in params), or the filtered facts grouped by session.
  */
 export type CountSource =
   | { kind: 'days'; level: 'all' | 'category'; category?: string }
+  | { kind: 'brand_days' }
   | { kind: 'pair_rows'; clause: string }
   | { kind: 'scan'; filters: ResolvedFilters };
 
@@ -156,6 +157,18 @@ WITH days AS (
   GROUP BY ALL
 ),
 ${irregularCtes(scope, clause, dimension)}
+SELECT days.dim, views, carts, removals, purchases, revenue,
+  ${corrected('days', 'per_day')}
+FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;
+  } else if (source.kind === 'brand_days') {
+    // Per day and brand (gold.brand_daily), corrected like slice_daily: dim is the brand.
+    sql = `
+WITH days AS (
+  SELECT brand AS dim, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')}
+  FROM ${view(scope, 'brand_daily')} WHERE ${IN_RANGE}
+  GROUP BY ALL
+),
+${irregularCtes(scope, '', 'brand')}
 SELECT days.dim, views, carts, removals, purchases, revenue,
   ${corrected('days', 'per_day')}
 FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;

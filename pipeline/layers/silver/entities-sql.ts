@@ -1,8 +1,10 @@
 /**
- * SQL models for the silver entity tables, rebuilt from silver.events.
+ * SQL models for the silver entity tables, kept up to date from each batch of new silver.events.
  *
+ * silver.sessions — grain: one row per user_session (see sessionsFromAggregatesSql).
  * silver.products — grain: one row per product_id, with its latest attributes (category, brand, price
- * of its most recent event), when it was first and last seen, and how often its price changed.
+ * of its most recent event), when it was first and last seen, its distinct prices and how often its
+ * price changed.
  */
 
 /**
@@ -77,6 +79,12 @@ SELECT
 FROM ${aggregates}`;
 }
 
+/**
+ * Per-product aggregates of `events` in silver.products' shape. Every column merges (see
+ * mergeProductsSql): `prices` is the sorted set of distinct prices (so price_changes = its length − 1
+ * stays exact across batches), and a product whose brand and category code never changed has exactly
+ * one of each, its latest.
+ */
 export function productsSql(events: string): string {
   return `
 WITH imports AS (
@@ -99,9 +107,45 @@ final AS (
     min(event_time) AS first_seen_at,
     max(event_time) AS last_seen_at,
     count(*) AS event_count,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases
+    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
+    list_sort(list_distinct(list(price))) AS prices
   FROM imports
   GROUP BY product_id
 )
 SELECT * FROM final`;
+}
+
+/** Latest non-NULL value of a column over two sides (arg_max skips NULLs; so does this). */
+const latestOf = (column: string) =>
+  `CASE WHEN o.product_id IS NULL OR b.last_seen_at >= o.last_seen_at THEN coalesce(b.${column}, o.${column}) ELSE coalesce(o.${column}, b.${column}) END AS ${column}`;
+
+/**
+ * silver.products after a batch: the batch's aggregates `batch` (productsSql over the new events)
+ * folded into the stored rows `stored`; products the batch did not touch pass through. Equal to
+ * productsSql over all events (tested), without reading the older events again.
+ */
+export function mergeProductsSql(batch: string, stored: string): string {
+  return `
+WITH b AS (SELECT * FROM ${batch}),
+o AS (SELECT * FROM ${stored} WHERE product_id IN (SELECT product_id FROM b)),
+merged AS (
+  SELECT
+    b.product_id,
+    ${['category_id', 'category_code', 'category_l1', 'category_l2', 'category_l3', 'brand', 'latest_price'].map(latestOf).join(',\n    ')},
+    least(b.min_price, o.min_price) AS min_price,
+    greatest(b.max_price, o.max_price) AS max_price,
+    list_sort(list_distinct(list_concat(b.prices, coalesce(o.prices, [])))) AS prices,
+    coalesce(o.attributes_changed, false) OR b.attributes_changed
+      OR (o.product_id IS NOT NULL AND (coalesce(o.brand, '') <> coalesce(b.brand, '') OR coalesce(o.category_code, '') <> coalesce(b.category_code, ''))) AS attributes_changed,
+    least(b.first_seen_at, o.first_seen_at) AS first_seen_at,
+    greatest(b.last_seen_at, o.last_seen_at) AS last_seen_at,
+    b.event_count + coalesce(o.event_count, 0) AS event_count,
+    b.purchases + coalesce(o.purchases, 0) AS purchases
+  FROM b LEFT JOIN o USING (product_id)
+)
+SELECT product_id, category_id, category_code, category_l1, category_l2, category_l3, brand, latest_price, min_price, max_price,
+  CAST(len(prices) - 1 AS BIGINT) AS price_changes, attributes_changed, first_seen_at, last_seen_at, event_count, purchases, prices
+FROM merged
+UNION ALL BY NAME
+SELECT * FROM ${stored} WHERE product_id NOT IN (SELECT product_id FROM b)`;
 }

@@ -22,7 +22,7 @@ import { DeltaTable } from '../../delta/table';
 import { SOURCE_COLUMNS } from '../bronze/landing';
 import { TABLES, tableDir } from '../tables';
 import { dedupSql, quarantineSql, silverEventsSql, stagedBatchSql } from './silver-sql';
-import { mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
+import { mergeProductsSql, mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
 
 const NULLABLE_COLUMNS = ['category_id', 'category_code', 'brand'];
 
@@ -90,13 +90,16 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
   if (bronze.version <= processed) {
     // Events are up to date; a run that died after committing them may have left sessions behind.
     const sessions = await snapshotOf(tableDir(options.lakeDir, TABLES.silverSessions));
-    if (events && (sessions?.txnVersion(SILVER_APP_ID) ?? -1) < processed) {
+    const products = await snapshotOf(tableDir(options.lakeDir, TABLES.silverProducts));
+    const sessionsLag = (sessions?.txnVersion(SILVER_APP_ID) ?? -1) < processed;
+    if (events && (sessionsLag || (products?.txnVersion(SILVER_APP_ID) ?? -1) < processed)) {
       const conn = await options.instance.connect();
       try {
-        options.log('silver: sessions lag behind events (an earlier run stopped); rebuilding them');
+        options.log('silver: sessions or products lag behind events (an earlier run stopped); rebuilding them');
         await conn.run(`CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM (${scanSql(events).sql})`);
-        await updateSessions({ ...options, fullRefresh: true }, conn, { appId: SILVER_APP_ID, version: processed });
-        await rebuildProducts(options, conn);
+        const txn = { appId: SILVER_APP_ID, version: processed };
+        if (sessionsLag) await updateSessions({ ...options, fullRefresh: true }, conn, txn);
+        await updateProducts({ ...options, fullRefresh: true }, conn, txn);
         await conn.run('DROP VIEW IF EXISTS silver_new');
       } finally {
         conn.closeSync();
@@ -166,15 +169,31 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     const written: WrittenFiles[] = [];
     const queue = [...dates];
     const table = events ?? (DeltaTable.exists(dirs.events) ? await snapshotOf(dirs.events) : undefined);
-    await timed('silver: deduplicate, sort and write events', () =>
-      Promise.all(
-        connections.map(async (c) => {
-          for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
-            written.push(await writeDataFiles(c, { tableDir: dirs.events, query: eventsSql(date), partitionColumns: ['event_date'], schema: table!.schema }));
-          }
-        }),
-      ),
-    );
+    // Each date's ORDER BY is explicit, so nothing else needs insertion order here: without it DuckDB
+    // writes the sorted rows on both threads (a quarter less time), and zstd level 1 compresses them
+    // 25 % faster than the default level for 5 % larger files.
+    await conn.run('SET GLOBAL preserve_insertion_order = false');
+    try {
+      await timed('silver: deduplicate, sort and write events', () =>
+        Promise.all(
+          connections.map(async (c) => {
+            for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+              written.push(
+                await writeDataFiles(c, {
+                  tableDir: dirs.events,
+                  query: eventsSql(date),
+                  partitionColumns: ['event_date'],
+                  schema: table!.schema,
+                  parquet: { compression: 'zstd', compressionLevel: 1 },
+                }),
+              );
+            }
+          }),
+        ),
+      );
+    } finally {
+      await conn.run('SET GLOBAL preserve_insertion_order = true');
+    }
     const unique = written.reduce((sum, w) => sum + w.numOutputRows, 0);
     result.duplicatesRemoved = result.rowsIn - result.quarantined - unique;
     if (table || written.length > 0) {
@@ -205,7 +224,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     );
     await conn.run(`CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM ${newEvents ?? `(SELECT * FROM (${scanSql(latestEvents!).sql}) LIMIT 0)`}`);
     await timed('silver: sessions', () => updateSessions(options, conn, txn));
-    await timed('silver: products', () => rebuildProducts(options, conn));
+    await timed('silver: products', () => updateProducts(options, conn, txn));
     await conn.run('DROP VIEW IF EXISTS silver_new');
   } finally {
     for (const c of connections) c.closeSync();
@@ -283,13 +302,25 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   }
 }
 
-/** silver.products: small (one row per product), rebuilt from silver.events. */
-async function rebuildProducts(options: SilverOptions, conn: DuckDBConnection): Promise<void> {
-  const events = await snapshotOf(tableDir(options.lakeDir, TABLES.silverEvents));
-  if (!events) return;
-  await overwrite(conn, tableDir(options.lakeDir, TABLES.silverProducts), productsSql(`(${scanSql(events).sql})`), {
-    createIfMissing: true,
-    overwriteSchema: true,
-    operationParameters: { runId: options.runId },
-  });
+/**
+ * silver.products, incrementally: the batch's per-product aggregates (view silver_new) are folded into
+ * the stored rows (mergeProductsSql), so a run reads its new events and the small products table, not
+ * every event again. A full refresh, a table without the mergeable \`prices\` column, or a table that
+ * lags behind events (a run stopped before it) is rebuilt from all of silver.events. The txn makes the
+ * merge happen once per batch.
+ */
+async function updateProducts(options: SilverOptions, conn: DuckDBConnection, txn: { appId: string; version: number }): Promise<void> {
+  const dir = tableDir(options.lakeDir, TABLES.silverProducts);
+  const stored = await snapshotOf(dir);
+  const done = stored?.txnVersion(txn.appId) ?? -1;
+  if (!options.fullRefresh && done >= txn.version) return;
+  const mergeable = !options.fullRefresh && stored !== undefined && stored.schema.fields.some((f) => f.name === 'prices');
+  let sql: string;
+  if (mergeable) sql = mergeProductsSql(`(${productsSql('silver_new')})`, `(${scanSql(stored).sql})`);
+  else {
+    const events = await snapshotOf(tableDir(options.lakeDir, TABLES.silverEvents));
+    if (!events) return;
+    sql = productsSql(`(${scanSql(events).sql})`);
+  }
+  await overwrite(conn, dir, sql, { txn, createIfMissing: true, overwriteSchema: true, operationParameters: { runId: options.runId, mode: mergeable ? 'merge' : 'rebuild' } });
 }

@@ -1,7 +1,7 @@
 /** Daily gold models: partitioned by event_date, rebuilt only for the dates a run touched. */
 import { defineModel, priceBandSql } from '../model';
 import { eventCounts } from './event-counts';
-import { sliceDaily } from './slices';
+import { brandDaily, sliceDaily } from './slices';
 
 export const dailyKpis = defineModel({
   name: 'daily_kpis',
@@ -154,4 +154,4 @@ final AS (
 SELECT * FROM final ORDER BY event_date`,
 });
 
-export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase, sliceDaily];
+export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase, sliceDaily, brandDaily];

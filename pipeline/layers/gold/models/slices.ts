@@ -3,7 +3,8 @@
  * sessions and users exactly over a whole filtered range; summing daily distinct counts would count
  * a session or user once per day. These tables make the exact answer a sum over a few rows:
  *
- * - slice_daily: per day and category (or brand, or everything), the session counts of that day;
+ * - slice_daily: per day and category (or everything), the session counts of that day;
+ * - brand_daily: the same per day and brand;
  * - irregular_session_facts: the session_facts rows of the few sessions that span several dates or
  *   carry several users (and all rows of their users): the corrections that turn per-day sums and
  *   per-row sums into exact range counts;
@@ -59,6 +60,29 @@ final AS (
   SELECT event_date, 'category', category_l1, ${SESSION_COUNTS} FROM category_sessions GROUP BY event_date, category_l1
 )
 SELECT * FROM final ORDER BY event_date, slice_level, category_l1`,
+});
+
+export const brandDaily = defineModel({
+  name: 'brand_daily',
+  kind: 'daily',
+  grain: 'one row per (event_date, brand)',
+  description:
+    'Per day and brand (all categories): event counts, revenue and the distinct sessions of that day with a view, cart, purchase, or a cart ' +
+    'and no purchase (abandoned, with its cart value). A session that met a brand in several categories counts once. Exact per day; over a ' +
+    'range, sessions that span several dates are corrected with irregular_session_facts (the funnel per brand).',
+  sql: `
+WITH events AS (
+  SELECT event_date, brand_label AS brand, session_key, event_type, price FROM g_events
+),
+brand_sessions AS (
+  SELECT event_date, brand, session_key, ${eventCounts()},
+    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0) AS cart_value
+  FROM events GROUP BY event_date, brand, session_key
+),
+final AS (
+  SELECT event_date, brand, ${SESSION_COUNTS} FROM brand_sessions GROUP BY event_date, brand
+)
+SELECT * FROM final ORDER BY event_date, brand`,
 });
 
 export const irregularSessionFacts = defineModel({
