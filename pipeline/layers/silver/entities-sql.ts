@@ -90,7 +90,7 @@ export function productsSql(events: string): string {
 WITH imports AS (
   SELECT product_id, event_time, event_type, price, category_id, category_code, category_l1, category_l2, category_l3, brand FROM ${events}
 ),
-final AS (
+aggregated AS (
   SELECT
     product_id,
     arg_max(category_id, event_time) AS category_id,
@@ -102,15 +102,19 @@ final AS (
     arg_max(price, event_time) AS latest_price,
     min(price) AS min_price,
     max(price) AS max_price,
-    count(DISTINCT price) - 1 AS price_changes,
+    list(DISTINCT price ORDER BY price) AS prices,
     count(DISTINCT coalesce(brand, '')) > 1 OR count(DISTINCT coalesce(category_code, '')) > 1 AS attributes_changed,
     min(event_time) AS first_seen_at,
     max(event_time) AS last_seen_at,
     count(*) AS event_count,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-    list_sort(list_distinct(list(price))) AS prices
+    count(*) FILTER (WHERE event_type = 'purchase') AS purchases
   FROM imports
   GROUP BY product_id
+),
+final AS (
+  SELECT product_id, category_id, category_code, category_l1, category_l2, category_l3, brand, latest_price, min_price, max_price,
+    CAST(len(prices) - 1 AS BIGINT) AS price_changes, attributes_changed, first_seen_at, last_seen_at, event_count, purchases, prices
+  FROM aggregated
 )
 SELECT * FROM final`;
 }
