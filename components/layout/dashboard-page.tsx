@@ -45,6 +45,7 @@ export async function DashboardPage({ searchParams, path, title, question, prefe
   if (!parsed.ok) return <BadParams path={path} title={title} problems={parsed.problems} />;
   const { filters } = parsed.view;
   const problem = await filtersProblem(filters);
+  if (problem === 'no-lake') return <NoData title={title} />;
   if (problem) return <BadParams path={path} title={title} problems={[problem]} />;
   const queryClient = getQueryClient();
   const prefetched = Promise.all([
@@ -84,6 +85,20 @@ function BadParams({ path, title, problems }: { path: string; title: string; pro
           Show {title} for the whole period
         </Link>{' '}
         or pick a range with the filters.
+      </p>
+    </div>
+  );
+}
+
+/** A fresh checkout before the first pipeline run: what to do instead of an error. */
+function NoData({ title }: { title: string }) {
+  return (
+    <div role="status" data-testid="no-data" className="card mx-auto max-w-2xl">
+      <h1 className="text-xl font-semibold">{title}: no data yet</h1>
+      <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">
+        The lake this server reads (<code>CLICKLAKE_LAKE</code>, <code>data/lake</code> by default) has no gold tables. Put REES46-format CSV files in{' '}
+        <code>data/landing</code> (or generate some with <code>npm run clicklake -- generate</code>) and run the pipeline with{' '}
+        <code>npm run clicklake -- run</code>, then reload this page. <code>npm run demo</code> does all of it.
       </p>
     </div>
   );

@@ -6,6 +6,7 @@
 import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cache } from 'react';
+import { isDeltaError } from '@/pipeline/delta/errors';
 import { getGoldService } from '@/server/service';
 import { resolveFilters, type FiltersInput } from '@/server/trpc/filters';
 import { createContext } from '@/server/trpc/init';
@@ -20,10 +21,10 @@ export type ServerTRPC = typeof trpc;
 
 /**
  * Why the filters cannot be served (the procedures' own BAD_REQUEST message: asOf unknown, dates
- * outside the data, unknown category or brand), or null. Pages check this before streaming, so a bad
+ * outside the data, unknown category or brand), \`no-lake\` when there is no gold data yet, or null. Pages check this before streaming, so a bad
  * link shows one readable message instead of an error in every card.
  */
-export async function filtersProblem(filters: FiltersInput): Promise<string | null> {
+export async function filtersProblem(filters: FiltersInput): Promise<string | null | 'no-lake'> {
   try {
     const service = await getGoldService();
     const state = await service.state(filters.asOf);
@@ -31,6 +32,8 @@ export async function filtersProblem(filters: FiltersInput): Promise<string | nu
     return null;
   } catch (error) {
     if (error instanceof TRPCError && error.code === 'BAD_REQUEST') return error.message;
+    // No gold tables yet (a fresh checkout before the first pipeline run): the page says what to do.
+    if (isDeltaError(error, 'NOT_A_TABLE')) return 'no-lake';
     throw error;
   }
 }

@@ -4,7 +4,8 @@
  * is logged, never sent).
  */
 import { randomUUID } from 'node:crypto';
-import { initTRPC, type TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { isDeltaError } from '../../pipeline/delta/errors';
 import { z } from 'zod';
 import { getGoldService, internalError, type GoldService, type Trace } from '../service';
 import { describeIssues } from './filters';
@@ -14,7 +15,15 @@ export interface Context {
 }
 
 export async function createContext(): Promise<Context> {
-  return { service: await getGoldService() };
+  try {
+    return { service: await getGoldService() };
+  } catch (error) {
+    // A lake without gold tables (before the first pipeline run) is a state to report, not a crash.
+    if (isDeltaError(error, 'NOT_A_TABLE')) {
+      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'no data yet: the lake has no gold tables; run the pipeline first (npm run clicklake -- run)', cause: error });
+    }
+    throw error;
+  }
 }
 
 const t = initTRPC.context<Context>().create({
