@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runPipeline } from '../pipeline/run';
 import { NAV_ITEMS } from '../components/layout/nav-items';
 import { api, expectChartsRendered, watchErrors } from './helpers';
-import { E2E_LAKE_DIR } from './lake-location';
+import { E2E_LAKE_DIR, LIVE_PORT } from './lake-location';
 
 /**
  * Live refresh: a page stays open while the pipeline commits a new gold version; the page picks it
@@ -14,7 +14,7 @@ import { E2E_LAKE_DIR } from './lake-location';
  * other specs keep their lake. That server sends pages without waiting for their queries (prefetch
  * budget 1 ms): the second test checks the path where answers arrive after hydration.
  */
-const PORT = Number(process.env.E2E_LIVE_PORT ?? 3101);
+const PORT = LIVE_PORT;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROOT = path.resolve('.tmp/e2e-live');
 const LAKE = path.join(ROOT, 'lake');
