@@ -283,15 +283,22 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
       await overwrite(conn, dir, sessionsFromAggregatesSql('s_batch'), { txn, createIfMissing: true, overwriteSchema: true, partitionColumns: ['session_start_date'], operationParameters: params });
       return;
     }
-    const storedScan = `(${scanSql(stored).sql})`;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${storedScan} WHERE user_session IN (SELECT user_session FROM s_batch)`);
+    // Only the start-date partitions that hold the batch's sessions are read whole: finding them reads
+    // two narrow columns of every file, not every column of the month's sessions.
+    const partitions = (dates: string[]) => `(${scanSql(stored, { predicate: { op: 'in', column: 'session_start_date', values: dates } }).sql})`;
+    const homes = await queryRows<{ d: string }>(
+      conn,
+      `SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (${scanSql(stored, { columns: ['user_session', 'session_start_date'] }).sql})
+       WHERE user_session IN (SELECT user_session FROM s_batch)`,
+    );
+    await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${partitions(homes.map((r) => r.d))} WHERE user_session IN (SELECT user_session FROM s_batch)`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE s_merged AS ${sessionsFromAggregatesSql(`(${mergeSessionAggregatesSql('s_batch', 's_old')})`)}`);
     const dates = await queryRows<{ d: string }>(
       conn,
       "SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged) ORDER BY 1",
     );
     if (dates.length === 0) return;
-    const kept = `SELECT * FROM ${storedScan} WHERE strftime(session_start_date, '%Y-%m-%d') IN (SELECT d FROM (SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged))) AND user_session NOT IN (SELECT user_session FROM s_merged)`;
+    const kept = `SELECT * FROM ${partitions(dates.map((r) => r.d))} WHERE user_session NOT IN (SELECT user_session FROM s_merged)`;
     await replacePartitions(conn, dir, `${kept} UNION ALL BY NAME SELECT * FROM s_merged`, {
       partitions: dates.map((r) => ({ session_start_date: r.d })),
       txn,
