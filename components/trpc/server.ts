@@ -6,10 +6,8 @@
 import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cache } from 'react';
-import { isDeltaError } from '@/pipeline/delta/errors';
-import { getGoldService } from '@/server/service';
 import { resolveFilters, type FiltersInput } from '@/server/trpc/filters';
-import { createContext } from '@/server/trpc/init';
+import { createContext, noDataError } from '@/server/trpc/init';
 import { appRouter } from '@/server/trpc/routers/_app';
 import { makeQueryClient } from './query-client';
 
@@ -21,19 +19,21 @@ export type ServerTRPC = typeof trpc;
 
 /**
  * Why the filters cannot be served (the procedures' own BAD_REQUEST message: asOf unknown, dates
- * outside the data, unknown category or brand), \`no-lake\` when there is no gold data yet, or null. Pages check this before streaming, so a bad
+ * outside the data, unknown category or brand), `no-lake` when there is no gold data yet (the API's
+ * PRECONDITION_FAILED, see noDataError), or null. Pages check this before streaming, so a bad
  * link shows one readable message instead of an error in every card.
  */
 export async function filtersProblem(filters: FiltersInput): Promise<string | null | 'no-lake'> {
   try {
-    const service = await getGoldService();
+    const { service } = await createContext();
     const state = await service.state(filters.asOf);
     resolveFilters(filters, await service.meta(state));
     return null;
-  } catch (error) {
+  } catch (caught) {
+    const error = noDataError(caught);
     if (error instanceof TRPCError && error.code === 'BAD_REQUEST') return error.message;
     // No gold tables yet (a fresh checkout before the first pipeline run): the page says what to do.
-    if (isDeltaError(error, 'NOT_A_TABLE')) return 'no-lake';
-    throw error;
+    if (error instanceof TRPCError && error.code === 'PRECONDITION_FAILED') return 'no-lake';
+    throw caught;
   }
 }

@@ -9,6 +9,12 @@
  */
 import path from 'node:path';
 
+/**
+ * Tables a lake written by an older pipeline may lack: their version is null and no view exists, and
+ * queries that could use them take another path (see queries/date-range.ts, queries/slices.ts).
+ */
+const OPTIONAL = ['distinct_carryover', 'multi_day_sessions', 'slice_daily', 'brand_daily', 'irregular_session_facts', 'user_carryover'] as const;
+
 export const GOLD_TABLES = [
   'daily_kpis',
   'session_facts',
@@ -19,30 +25,14 @@ export const GOLD_TABLES = [
   'user_summary',
   'cohort_retention',
   'session_distribution',
-  'distinct_carryover',
-  'multi_day_sessions',
-  'slice_daily',
-  'brand_daily',
-  'irregular_session_facts',
-  'user_carryover',
+  ...OPTIONAL,
   'pipeline_runs',
   'data_quality',
 ] as const;
 
 export type GoldTable = (typeof GOLD_TABLES)[number];
 
-/**
- * Tables a lake written by an older pipeline may lack: their version is null and no view exists, and
- * queries that could use them take another path (see queries/date-range.ts, queries/slices.ts).
- */
-export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>([
-  'distinct_carryover',
-  'multi_day_sessions',
-  'slice_daily',
-  'brand_daily',
-  'irregular_session_facts',
-  'user_carryover',
-]);
+export const OPTIONAL_TABLES: ReadonlySet<GoldTable> = new Set<GoldTable>(OPTIONAL);
 
 export const ANCHOR_TABLE: GoldTable = 'daily_kpis';
 

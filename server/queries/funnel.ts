@@ -96,7 +96,7 @@ function dimensionSource(scope: QueryScope, dimension: keyof typeof FUNNEL_DIMEN
   const { categories, brands } = scope.filters;
   if (dimension === 'category' && brands.length === 0 && usable(scope, 'slice_daily', 'irregular_session_facts')) return { kind: 'days', level: 'all' };
   // Every brand over all categories: per-day brand rows (the brands wanted are picked afterwards).
-  if (dimension === 'brand' && categories.length === 0 && usable(scope, 'brand_daily', 'irregular_session_facts')) return { kind: 'brand_days' };
+  if (dimension === 'brand' && categories.length === 0 && usable(scope, 'brand_daily', 'irregular_session_facts')) return { kind: 'days', level: 'brand' };
   const pairs = dimension === 'category' ? brands.length === 1 : categories.length === 1;
   if (pairs && usable(scope, 'irregular_session_facts')) {
     const clause = whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');

@@ -110,13 +110,12 @@ const ROW_FLAGS = `count(*) AS sessions, count(*) FILTER (WHERE views > 0) AS vi
 const SUMS = `sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases, CAST(sum(revenue) AS DOUBLE) AS revenue`;
 
 /**
- * Where session counts come from: per-day rows of slice_daily at one level (optionally one category),
- * per-day rows of brand_daily (grouped by brand), rows of session_facts where every group is one category × brand pair (`clause` over category_l1 and
+ * Where session counts come from: per-day rows of slice_daily at one level (optionally one category)
+ * or of brand_daily (level `brand`, grouped by brand), rows of session_facts where every group is one category × brand pair (`clause` over category_l1 and
  * brand, values already in params), or the filtered facts grouped by session.
  */
 export type CountSource =
-  | { kind: 'days'; level: 'all' | 'category'; category?: string }
-  | { kind: 'brand_days' }
+  | { kind: 'days'; level: 'all' | 'category' | 'brand'; category?: string }
   | { kind: 'pair_rows'; clause: string }
   | { kind: 'scan'; filters: ResolvedFilters };
 
@@ -144,31 +143,21 @@ export async function sessionCounts(
   const dim = dimension ? `${dimension} AS dim` : 'NULL AS dim';
   let sql: string;
   if (source.kind === 'days') {
-    const level = dimension === 'category_l1' || source.level === 'category' ? 'category' : 'all';
     let clause = '';
     if (source.category !== undefined) {
       params.category = source.category;
       clause = 'AND category_l1 = $category';
     }
+    // Per-day rows of one level: gold.brand_daily per brand (dimension brand), gold.slice_daily else.
+    const level = dimension === 'category_l1' || source.level === 'category' ? 'category' : 'all';
+    const dayRows = source.level === 'brand' ? `${view(scope, 'brand_daily')} WHERE ${IN_RANGE}` : `${view(scope, 'slice_daily')} WHERE slice_level = '${level}' AND ${IN_RANGE} ${clause}`;
     sql = `
 WITH days AS (
   SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')}
-  FROM ${view(scope, 'slice_daily')} WHERE slice_level = '${level}' AND ${IN_RANGE} ${clause}
+  FROM ${dayRows}
   GROUP BY ALL
 ),
 ${irregularCtes(scope, clause, dimension)}
-SELECT days.dim, views, carts, removals, purchases, revenue,
-  ${corrected('days', 'per_day')}
-FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;
-  } else if (source.kind === 'brand_days') {
-    // Per day and brand (gold.brand_daily), corrected like slice_daily: dim is the brand.
-    sql = `
-WITH days AS (
-  SELECT brand AS dim, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')}
-  FROM ${view(scope, 'brand_daily')} WHERE ${IN_RANGE}
-  GROUP BY ALL
-),
-${irregularCtes(scope, '', 'brand')}
 SELECT days.dim, views, carts, removals, purchases, revenue,
   ${corrected('days', 'per_day')}
 FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;

@@ -14,15 +14,20 @@ export interface Context {
   service: GoldService;
 }
 
+/**
+ * A lake without gold tables (before the first pipeline run) is a state to report, not a crash: the
+ * PRECONDITION_FAILED error that says so, or the error itself when it is something else.
+ */
+export function noDataError(error: unknown): unknown {
+  if (!isDeltaError(error, 'NOT_A_TABLE')) return error;
+  return new TRPCError({ code: 'PRECONDITION_FAILED', message: 'no data yet: the lake has no gold tables; run the pipeline first (npm run clicklake -- run)', cause: error });
+}
+
 export async function createContext(): Promise<Context> {
   try {
     return { service: await getGoldService() };
   } catch (error) {
-    // A lake without gold tables (before the first pipeline run) is a state to report, not a crash.
-    if (isDeltaError(error, 'NOT_A_TABLE')) {
-      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'no data yet: the lake has no gold tables; run the pipeline first (npm run clicklake -- run)', cause: error });
-    }
-    throw error;
+    throw noDataError(error);
   }
 }
 

@@ -79,6 +79,10 @@ SELECT
 FROM ${aggregates}`;
 }
 
+/** silver.products' columns, in order, from per-product aggregates carrying \`prices\`. */
+const PRODUCT_COLUMNS = `product_id, category_id, category_code, category_l1, category_l2, category_l3, brand, latest_price, min_price, max_price,
+  CAST(len(prices) - 1 AS BIGINT) AS price_changes, attributes_changed, first_seen_at, last_seen_at, event_count, purchases, prices`;
+
 /**
  * Per-product aggregates of `events` in silver.products' shape. Every column merges (see
  * mergeProductsSql): `prices` is the sorted set of distinct prices (so price_changes = its length − 1
@@ -112,8 +116,7 @@ aggregated AS (
   GROUP BY product_id
 ),
 final AS (
-  SELECT product_id, category_id, category_code, category_l1, category_l2, category_l3, brand, latest_price, min_price, max_price,
-    CAST(len(prices) - 1 AS BIGINT) AS price_changes, attributes_changed, first_seen_at, last_seen_at, event_count, purchases, prices
+  SELECT ${PRODUCT_COLUMNS}
   FROM aggregated
 )
 SELECT * FROM final`;
@@ -147,8 +150,7 @@ merged AS (
     b.purchases + coalesce(o.purchases, 0) AS purchases
   FROM b LEFT JOIN o USING (product_id)
 )
-SELECT product_id, category_id, category_code, category_l1, category_l2, category_l3, brand, latest_price, min_price, max_price,
-  CAST(len(prices) - 1 AS BIGINT) AS price_changes, attributes_changed, first_seen_at, last_seen_at, event_count, purchases, prices
+SELECT ${PRODUCT_COLUMNS}
 FROM merged
 UNION ALL BY NAME
 SELECT * FROM ${stored} WHERE product_id NOT IN (SELECT product_id FROM b)`;

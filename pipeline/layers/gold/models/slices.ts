@@ -32,6 +32,12 @@ const SESSION_COUNTS = `
     count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS abandoned_sessions,
     coalesce(sum(cart_value) FILTER (WHERE carts > 0 AND purchases = 0), 0)::DECIMAL(18, 2) AS abandoned_value`;
 
+/** One row per (key columns, session) of g_events' \`events\` CTE: event counts, revenue and cart value. */
+const sessionRows = (keys: string) => `
+  SELECT ${keys}, session_key, ${eventCounts()},
+    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0) AS cart_value
+  FROM events GROUP BY ${keys}, session_key`;
+
 export const sliceDaily = defineModel({
   name: 'slice_daily',
   kind: 'daily',
@@ -39,15 +45,12 @@ export const sliceDaily = defineModel({
   description:
     'Per day, for everything and for each category: event counts, revenue and the distinct sessions of that day with a view, cart, purchase, ' +
     'or a cart and no purchase (abandoned, with its cart value). Exact per day; over a range, sessions that span several dates are corrected ' +
-    'with irregular_session_facts. (A brand level would cost about as much as session_facts again, so brand filters read session_facts.)',
+    'with irregular_session_facts. The same per brand is gold.brand_daily.',
   sql: `
 WITH events AS (
   SELECT event_date, category_l1, session_key, event_type, price FROM g_events
 ),
-category_sessions AS (
-  SELECT event_date, category_l1, session_key, ${eventCounts()},
-    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0) AS cart_value
-  FROM events GROUP BY event_date, category_l1, session_key
+category_sessions AS (${sessionRows('event_date, category_l1')}
 ),
 day_sessions AS (
   SELECT event_date, session_key, sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
@@ -74,10 +77,7 @@ export const brandDaily = defineModel({
 WITH events AS (
   SELECT event_date, brand_label AS brand, session_key, event_type, price FROM g_events
 ),
-brand_sessions AS (
-  SELECT event_date, brand, session_key, ${eventCounts()},
-    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0) AS cart_value
-  FROM events GROUP BY event_date, brand, session_key
+brand_sessions AS (${sessionRows('event_date, brand')}
 ),
 final AS (
   SELECT event_date, brand, ${SESSION_COUNTS} FROM brand_sessions GROUP BY event_date, brand
