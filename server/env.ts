@@ -22,8 +22,6 @@ const serverSchema = z.object({
   CLICKLAKE_API_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   /** Tables served from Parquet (server/lake/serving.ts) with up to this many rows are copied into memory too. */
   CLICKLAKE_API_MATERIALIZE_ROWS: z.coerce.number().int().min(0).default(2_000_000),
-  /** gold.product_daily snapshots from this many rows on get cumulative totals per product (server/lake/serving.ts). */
-  CLICKLAKE_API_CUMULATIVE_ROWS: z.coerce.number().int().min(0).default(1_000_000),
   /** `json`: one structured line per request on stdout; `off`: none. */
   CLICKLAKE_API_LOG: z.enum(['json', 'off']).default('json'),
 });
@@ -36,7 +34,6 @@ export interface ServerEnv {
   pollMs: number;
   cacheEntries: number;
   materializeRows: number;
-  cumulativeRows: number;
   log: 'json' | 'off';
 }
 
@@ -56,7 +53,6 @@ export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
     pollMs: s.CLICKLAKE_API_POLL_MS,
     cacheEntries: s.CLICKLAKE_API_CACHE_ENTRIES,
     materializeRows: s.CLICKLAKE_API_MATERIALIZE_ROWS,
-    cumulativeRows: s.CLICKLAKE_API_CUMULATIVE_ROWS,
     log: s.CLICKLAKE_API_LOG,
   };
 }

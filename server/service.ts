@@ -37,7 +37,7 @@ export class GoldService {
   static async create(options: ServiceOptions): Promise<GoldService> {
     const env: ServerEnv = { ...loadServerEnv({ ...process.env, CLICKLAKE_LAKE: options.lakeDir }), ...stripUndefined(options) };
     const db = await Database.open({ memoryLimit: env.memoryLimit, threads: env.threads, connections: env.connections });
-    const catalog = new GoldCatalog(db, env.lakeDir, { materializeRows: env.materializeRows, cumulativeRows: env.cumulativeRows });
+    const catalog = new GoldCatalog(db, env.lakeDir, { materializeRows: env.materializeRows });
     const service = new GoldService(env, db, catalog, new ResultCache(env.cacheEntries), new LatencyMetrics());
     catalog.onSwap = (state) => service.log({ level: 'info', msg: 'gold state swapped', goldVersion: state.goldVersion, versions: state.key });
     await catalog.current();

@@ -1,7 +1,7 @@
 /**
  * Gold snapshots → DuckDB relations. Each table version gets its own view (`gold_session_facts_v12`)
  * over exactly that snapshot's rows: a copy in memory or its Parquet files, as serving.ts decides; a
- * `GoldState` maps every gold table to one view, plus the serving tables derived from them. The
+ * `GoldState` maps every gold table to one view. The
  * latest state is swapped as a whole when polling sees a new version (after its tables are loaded),
  * so a request that acquired the old state finishes on it; relations no live state uses are dropped
  * once nothing holds them.
@@ -9,7 +9,7 @@
 import { DeltaError, DeltaTable, filesScanSql, scanSql, type HistoryEntry, type Snapshot } from '../../pipeline/delta';
 import type { Database } from './database';
 import { ANCHOR_TABLE, GOLD_TABLES, OPTIONAL_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
-import { DERIVED, derivedSql, servingSpec, type DerivedTable } from './serving';
+import { servingSpec } from './serving';
 
 export interface GoldState {
   /** Stable identity of the versions in this state, part of every cache key. */
@@ -18,8 +18,6 @@ export interface GoldState {
   readonly goldVersion: number;
   readonly versions: Readonly<Record<GoldTable, number | null>>;
   readonly views: Readonly<Record<GoldTable, string>>;
-  /** Serving tables built from a snapshot (serving.ts); null when their source table is absent. */
-  readonly derived: Readonly<Record<DerivedTable, string | null>>;
   /** Daily tables present but missing some dates of the anchor (added to an existing lake by an incremental run). */
   readonly partial: ReadonlySet<GoldTable>;
   /** event_date partitions of each date-partitioned table, ascending. */
@@ -42,8 +40,6 @@ interface HistoryCache {
 export interface CatalogOptions {
   /** Tables served from Parquet (serving.ts) with at most this many rows are loaded into memory too. */
   materializeRows?: number;
-  /** product_daily snapshots from this many rows on get cumulative totals (below, summing days is as fast). */
-  cumulativeRows?: number;
 }
 
 const MAX_ASOF_STATES = 16;
@@ -234,14 +230,6 @@ export class GoldCatalog {
   private async assembleState(versions: Record<GoldTable, number | null>, goldVersion: number, asOf: boolean): Promise<GoldState> {
     // Loaded in parallel, as many at a time as the pool has connections.
     const views = Object.fromEntries(await Promise.all(GOLD_TABLES.map(async (t) => [t, await this.ensureView(t, versions[t])] as const))) as Record<GoldTable, string>;
-    const derived = Object.fromEntries(
-      await Promise.all(
-        (Object.entries(DERIVED) as Array<[DerivedTable, GoldTable]>).map(async ([kind, source]) => {
-          const wanted = versions[source] !== null && (kind !== 'product_cumulative' || (this.rows.get(views[source]) ?? 0) >= (this.options.cumulativeRows ?? 0));
-          return [kind, wanted ? await this.ensureDerived(kind, views[source]) : null] as const;
-        }),
-      ),
-    ) as Record<DerivedTable, string | null>;
     const anchorDates = this.dates.get(views[ANCHOR_TABLE]);
     const partial = new Set<GoldTable>();
     const dates: Partial<Record<GoldTable, readonly string[]>> = {};
@@ -252,7 +240,7 @@ export class GoldCatalog {
       if (anchorDates && [...anchorDates].some((d) => !tableDates.has(d))) partial.add(table);
     }
     const key = GOLD_TABLES.map((t) => `${t}@${versions[t] ?? '-'}`).join(',');
-    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), derived: Object.freeze(derived), partial, dates: Object.freeze(dates), asOf });
+    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), partial, dates: Object.freeze(dates), asOf });
   }
 
   /** One creation per relation name, shared by concurrent states that need it. */
@@ -300,13 +288,6 @@ export class GoldCatalog {
     }
   }
 
-  /** A derived serving table over a source relation (see serving.ts), named after the source. */
-  private async ensureDerived(kind: DerivedTable, source: string): Promise<string> {
-    const name = `${kind}__${source}`;
-    await this.once(name, () => this.loadIntoMemory(name, derivedSql(kind, source)));
-    return name;
-  }
-
   /**
    * Copies a query's rows into memory and names them with a view. Large ones get their own compressed
    * in-memory database: a database per relation can be compressed (CHECKPOINT) while queries read the
@@ -338,7 +319,7 @@ export class GoldCatalog {
   private async collect(): Promise<void> {
     if (this.building > 0) return;
     const live = new Set<string>();
-    const add = (s: GoldState) => [...Object.values(s.views), ...Object.values(s.derived)].forEach((v) => v && live.add(v));
+    const add = (s: GoldState) => Object.values(s.views).forEach((v) => live.add(v));
     if (this.latest) add(this.latest);
     for (const s of this.holds.keys()) add(s);
     for (const p of this.asOfStates.values()) {

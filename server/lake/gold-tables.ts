@@ -13,7 +13,17 @@ import path from 'node:path';
  * Tables a lake written by an older pipeline may lack: their version is null and no view exists, and
  * queries that could use them take another path (see queries/date-range.ts, queries/slices.ts).
  */
-const OPTIONAL = ['distinct_carryover', 'multi_day_sessions', 'slice_daily', 'brand_daily', 'irregular_session_facts', 'user_carryover'] as const;
+const OPTIONAL = [
+  'distinct_carryover',
+  'multi_day_sessions',
+  'slice_daily',
+  'brand_daily',
+  'pair_daily',
+  'irregular_session_facts',
+  'user_carryover',
+  'product_cumulative',
+  'user_segments',
+] as const;
 
 export const GOLD_TABLES = [
   'daily_kpis',

@@ -1,7 +1,8 @@
 /** Products page queries: top products, category tree, brands, price bands. */
 import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
+import { PRODUCT_MEASURES } from '../../pipeline/layers/gold/models/derived';
 import type { Params } from '../lake/database';
-import { cents, ratio, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+import { cents, ratio, servingView, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 /** Sort keys → SQL over one product's range totals (never user text). */
 export const PRODUCT_SORTS = {
@@ -33,19 +34,19 @@ export interface TopProductsInput {
   pageSize: number;
 }
 
-const MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'] as const;
+const MEASURES = PRODUCT_MEASURES;
 const EVENTS = '(views + carts + removals + purchases)';
 
 /**
  * Totals over the filtered range, one row per (product, category, brand) (`keys`), or per product when
  * no category or brand is filtered (`products`, null when that needs grouping). They are differences
- * of two rows of the cumulative serving table (serving.ts), at the last date ≤ `to` and the last
- * date < `from`; without that table (built from large product_daily snapshots only) the days of
- * product_daily are summed. `extra` adds a condition on the rows (e.g. on product_id).
+ * of two rows of gold.product_cumulative, at the last date ≤ `to` and the last date < `from`; without
+ * that table (a lake from an older pipeline) the days of product_daily are summed. `extra` adds a
+ * condition on the rows (e.g. on product_id).
  */
 export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params, mode: 'keys' | 'products', extra = ''): string | null {
-  const cumulative = scope.state.derived.product_cumulative;
-  const dates = scope.state.dates.product_daily;
+  const cumulative = servingView(scope, 'product_cumulative');
+  const dates = scope.state.dates.product_cumulative;
   const sliced = filters.categories.length > 0 || filters.brands.length > 0;
   if (mode === 'products' && (sliced || !cumulative || !dates)) return null;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
@@ -59,6 +60,8 @@ SELECT product_id, category_l1, brand, any_value(category_l2) AS category_l2, an
 FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} GROUP BY product_id, category_l1, brand`;
   }
   const rows = `${mode === 'products' ? 'is_product' : `is_key ${slice}`} ${extra}`;
+  // Exactly one row per key (is_key) or per product (is_product) at each date.
+  const key = mode === 'products' ? 'product_id' : 'product_key';
   const upTo = lastDate(dates, (d) => d <= filters.to);
   const before = lastDate(dates, (d) => d < filters.from);
   if (!upTo || upTo < filters.from) return `SELECT ${columns.join(', ')} FROM ${cumulative} WHERE false`;
@@ -68,7 +71,7 @@ FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} G
   return `
 SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3, ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
 FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) AND ${rows}) t
-LEFT JOIN (SELECT product_key, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) AND ${rows}) b USING (product_key)`;
+LEFT JOIN (SELECT ${key}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) AND ${rows}) b USING (${key})`;
 }
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {

@@ -7,12 +7,12 @@
  */
 import type { Params } from '../lake/database';
 import { sliceClause, sliceOf, usable, userCounts, type Slice } from './slices';
-import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
+import { cents, ratio, servingView, view, whereFilters, type QueryScope } from './sql';
 
 /** Users per RFM and behaviour segment: the small serving table, else user_summary itself. */
 function segmentsSource(scope: QueryScope): string {
   return (
-    scope.state.derived.user_segments ??
+    servingView(scope, 'user_segments') ??
     `(SELECT rfm_segment, behaviour_segment, count(*) AS users, sum(sessions) AS sessions, sum(orders) AS orders, sum(revenue) AS revenue,
         sum(recency_days) AS recency_days_sum, count(recency_days) AS recency_users
       FROM ${view(scope, 'user_summary')} GROUP BY ALL)`

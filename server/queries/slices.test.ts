@@ -17,8 +17,6 @@ import { resolveFilters } from '../trpc/filters';
 import type { QueryScope } from './sql';
 
 let service: GoldService;
-/** The same lake with cumulative product totals built whatever the table size. */
-let cumulativeService: GoldService;
 let silver: Silver;
 let category: string;
 let brand: string;
@@ -28,7 +26,6 @@ let cutRanges: Array<{ from: string; to: string }>;
 beforeAll(async () => {
   const lakeDir = await testLakeDir();
   service = await openService(lakeDir);
-  cumulativeService = await openService(lakeDir, { cumulativeRows: 0 });
   silver = await Silver.open(lakeDir);
   [{ category }] = await silver.rows<{ category: string }>("SELECT category_l1 AS category FROM silver WHERE category_l1 <> 'unknown' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
   [{ brand }] = await silver.rows<{ brand: string }>(
@@ -51,12 +48,19 @@ beforeAll(async () => {
 
 afterAll(() => {
   service?.close();
-  cumulativeService?.close();
 });
 
 /** The state without the slice tables: every query takes the session_facts path. */
 function withoutSliceTables(state: GoldState): GoldState {
-  return { ...state, versions: { ...state.versions, slice_daily: null, irregular_session_facts: null, user_carryover: null, distinct_carryover: null, multi_day_sessions: null } };
+  return {
+    ...state,
+    versions: { ...state.versions, slice_daily: null, brand_daily: null, pair_daily: null, irregular_session_facts: null, user_carryover: null, distinct_carryover: null, multi_day_sessions: null },
+  };
+}
+
+/** The state without the serving tables derived from product_daily and user_summary: queries group those. */
+function withoutDerivedTables(state: GoldState): GoldState {
+  return { ...state, versions: { ...state.versions, product_cumulative: null, user_segments: null } };
 }
 
 async function scopes<I>(input: I & { from: string; to: string; categories?: string[]; brands?: string[] }, on = service): Promise<[QueryScope<I>, QueryScope<I>]> {
@@ -132,21 +136,25 @@ describe('slice tables', () => {
   });
 });
 
-describe('cumulative product totals', () => {
-  it('rank products, brands and abandoned products like summing the days', async () => {
-    const state = await cumulativeService.catalog.current();
-    expect(state.derived.product_cumulative).not.toBeNull();
-    expect((await service.catalog.current()).derived.product_cumulative).toBeNull();
+describe('serving tables derived from product_daily and user_summary', () => {
+  it('rank products, brands and abandoned products, and count segments, like grouping their sources', async () => {
+    const state = await service.catalog.current();
+    expect(state.versions.product_cumulative).not.toBeNull();
+    expect(state.versions.user_segments).not.toBeNull();
     for (const f of [...filterSets(), { from: range.min, to: range.min }]) {
       for (const sort of ['revenue', 'views', 'conversionRate'] as const) {
-        const input = { ...f, sort, order: 'desc' as const, page: 2, pageSize: 7 };
-        const [fast] = await scopes(input, cumulativeService);
-        const [slow] = await scopes(input);
+        const [fast] = await scopes({ ...f, sort, order: 'desc' as const, page: 2, pageSize: 7 });
+        const slow = { ...fast, state: withoutDerivedTables(fast.state) };
         expect({ f, sort, top: await products.top(fast) }).toEqual({ f, sort, top: await products.top(slow) });
       }
-      const [fast, slow] = [(await scopes({ ...f, limit: 200 }, cumulativeService))[0], (await scopes({ ...f, limit: 200 }))[0]];
+      const [fast] = await scopes({ ...f, limit: 200 });
+      const slow = { ...fast, state: withoutDerivedTables(fast.state) };
       expect({ f, brands: await products.brands(fast) }).toEqual({ f, brands: await products.brands(slow) });
       expect({ f, abandonment: await funnel.abandonment(fast) }).toEqual({ f, abandonment: await funnel.abandonment(slow) });
     }
+    const [fast] = await scopes({ from: range.min, to: range.max });
+    const slow = { ...fast, state: withoutDerivedTables(fast.state) };
+    expect(await segments.rfm(fast)).toEqual(await segments.rfm(slow));
+    expect(await segments.behaviour(fast)).toEqual(await segments.behaviour(slow));
   });
 });

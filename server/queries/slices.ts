@@ -13,16 +13,14 @@
  * Older lakes without these tables (or with a daily table that misses dates) take the last path.
  */
 import type { Params } from '../lake/database';
-import { view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+import { servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+
+export { usable };
 
 export type Slice = { level: 'all' } | { level: 'category'; category: string } | { level: 'pair'; category: string; brand: string } | { level: 'scan' };
 
 export type DateRange = Pick<ResolvedFilters, 'from' | 'to'>;
 
-/** Whether a table exists in the state and covers every date of the anchor. */
-export function usable(scope: Pick<QueryScope, 'state'>, ...tables: Array<keyof QueryScope['state']['versions']>): boolean {
-  return tables.every((t) => scope.state.versions[t] !== null && !scope.state.partial.has(t));
-}
 
 /** The precomputed level that answers these filters, if the state has its tables. */
 export function sliceOf(scope: Pick<QueryScope, 'state'>, filters: ResolvedFilters): Slice {
@@ -162,7 +160,7 @@ SELECT days.dim, views, carts, removals, purchases, revenue,
   ${corrected('days', 'per_day')}
 FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;
   } else if (source.kind === 'pair_rows') {
-    const pairDaily = scope.state.derived.pair_daily;
+    const pairDaily = servingView(scope, 'pair_daily');
     const rows = pairDaily
       ? `SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')} FROM ${pairDaily} WHERE ${IN_RANGE} ${source.clause} GROUP BY ALL`
       : `SELECT ${dim}, ${SUMS}, ${ROW_FLAGS} FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${source.clause} GROUP BY ALL`;
@@ -256,7 +254,7 @@ FROM days d ${withUsers ? 'LEFT JOIN users u USING (event_date)' : ''} ORDER BY 
     params.category = slice.category;
   } else if (slice.level === 'pair') {
     // Per day only sessions with several users repeat a row of the pair: count those by key.
-    const pairDaily = scope.state.derived.pair_daily;
+    const pairDaily = servingView(scope, 'pair_daily');
     sql = `
 WITH days AS (
   ${

@@ -37,6 +37,16 @@ export function view(scope: { state: GoldState }, table: GoldTable): string {
   return scope.state.views[table];
 }
 
+/** Whether tables exist in the state and cover every date of the anchor (lakes from older pipelines may lack some). */
+export function usable(scope: { state: GoldState }, ...tables: GoldTable[]): boolean {
+  return tables.every((t) => scope.state.versions[t] !== null && !scope.state.partial.has(t));
+}
+
+/** A serving table's view when usable, else null (the query takes its general path). */
+export function servingView(scope: { state: GoldState }, table: GoldTable): string | null {
+  return usable(scope, table) ? view(scope, table) : null;
+}
+
 export interface FilterColumns {
   date?: string;
   category?: string;

@@ -12,7 +12,9 @@ import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
 import { TABLES, tableDir } from '../tables';
+import { buildDerived } from './derived';
 import { DAILY_MODELS } from './models/daily';
+import { eventCounts } from './models/event-counts';
 import { PERIOD_MODELS } from './models/period';
 import { hmacParams, hmacSql, keyFromHexSql, loadPseudonymKey } from './pseudonym';
 
@@ -84,7 +86,7 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
       options.log(`gold: rebuilt ${chunk[0]} … ${chunk[chunk.length - 1]} (${DAILY_MODELS.length} daily tables)`);
     }
     result.datesRebuilt = dates;
-    await conn.run('DROP TABLE IF EXISTS g_events');
+    await conn.run('DROP TABLE IF EXISTS g_events; DROP TABLE IF EXISTS g_session_rows');
     if (dates.length > 0 || full) {
       const facts = await latest(goldDir(options.lakeDir, 'session_facts'));
       if (facts) await conn.run(`CREATE OR REPLACE TEMP VIEW g_facts AS ${scanSql(facts).sql}`);
@@ -99,6 +101,7 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
         track(result, model.name, written);
       }
     }
+    for (const { name, written } of await buildDerived(conn, (name) => goldDir(options.lakeDir, name), options.runId, full)) track(result, name, written);
   } finally {
     await conn.run('DROP VIEW IF EXISTS g_facts; DROP TABLE IF EXISTS g_sessions; DROP TABLE IF EXISTS g_user_keys').catch(() => undefined);
     conn.closeSync();
@@ -165,4 +168,9 @@ async function buildEventsChunk(conn: DuckDBConnection, events: Snapshot, dates:
            coalesce(e.brand, 'unknown') AS brand_label, e.price,
            ${sessionKeySql('e.user_session')} AS session_key, ${keyFromHexSql('k.user_pseudonym')} AS user_key
     FROM (${scan.sql}) e JOIN g_user_keys k USING (user_id)`);
+  // The per-session rows several daily models group further: grouping the events once is most of their cost.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE g_session_rows AS
+    SELECT event_date, category_l1, brand_label AS brand, session_key, user_key, ${eventCounts()},
+      coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0)::DECIMAL(18, 2) AS cart_value
+    FROM g_events GROUP BY event_date, category_l1, brand_label, session_key, user_key`);
 }

@@ -1,11 +1,14 @@
 /**
  * A gold model: one table, its grain, its columns and the SQL that builds it (dbt-style: imports first,
  * then named steps, ending in `select * from final`). Daily models are partitioned by event_date and
- * rebuilt only for the dates a run touched; period models are rebuilt whole.
+ * rebuilt only for the dates a run touched; period models are rebuilt whole. Serving models derived
+ * from other gold tables are in models/derived.ts.
  *
  * Every model reads the temp relations prepared by the gold stage:
  *   g_events   — silver events of the dates being rebuilt, with session_key/user_key pseudonyms and
  *                brand_label ('unknown' for NULL brand);
+ *   g_session_rows — g_events grouped per (event_date, category_l1, brand, session_key, user_key): event
+ *                counts, revenue and cart value (the grain of gold.session_facts);
  *   g_sessions — silver.sessions with keys (period models only);
  *   g_facts    — gold.session_facts as just written (period models only).
  */

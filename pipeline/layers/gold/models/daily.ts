@@ -1,7 +1,7 @@
 /** Daily gold models: partitioned by event_date, rebuilt only for the dates a run touched. */
 import { defineModel, priceBandSql } from '../model';
 import { eventCounts } from './event-counts';
-import { brandDaily, sliceDaily } from './slices';
+import { brandDaily, pairDaily, sliceDaily } from './slices';
 
 export const dailyKpis = defineModel({
   name: 'daily_kpis',
@@ -44,16 +44,10 @@ export const sessionFacts = defineModel({
   description:
     'The compact fact table behind every filtered metric: summing counts and counting distinct session_key/user_key over any date range and category/brand filter gives exact section 3 numbers.',
   sql: `
-WITH events AS (SELECT * FROM g_events),
-final AS (
-  SELECT
-    event_date, category_l1, brand_label AS brand, session_key,
-    -- A few real sessions carry several user ids: the user is part of the grain so none is lost.
-    user_key,
-    ${eventCounts()},
-    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0)::DECIMAL(18, 2) AS cart_value
-  FROM events
-  GROUP BY event_date, category_l1, brand_label, session_key, user_key
+-- g_session_rows groups the chunk's events by this grain once (gold.ts). A few real sessions carry
+-- several user ids: the user is part of the grain so none is lost.
+WITH final AS (
+  SELECT event_date, category_l1, brand, session_key, user_key, views, carts, removals, purchases, revenue, cart_value FROM g_session_rows
 )
 SELECT * FROM final ORDER BY event_date, category_l1, brand`,
 });
@@ -154,4 +148,4 @@ final AS (
 SELECT * FROM final ORDER BY event_date`,
 });
 
-export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase, sliceDaily, brandDaily];
+export const DAILY_MODELS = [dailyKpis, sessionFacts, productDaily, categoryDaily, hourlyActivity, timeToPurchase, sliceDaily, brandDaily, pairDaily];

@@ -16,7 +16,6 @@
  * irregular sessions need counting by key (see server/queries/slices.ts).
  */
 import { defineModel } from '../model';
-import { eventCounts } from './event-counts';
 
 /** Sessions of silver.sessions that span several dates or carry several user ids. */
 const IRREGULAR_SESSIONS = `SELECT session_key FROM g_sessions WHERE has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date`;
@@ -32,11 +31,11 @@ const SESSION_COUNTS = `
     count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS abandoned_sessions,
     coalesce(sum(cart_value) FILTER (WHERE carts > 0 AND purchases = 0), 0)::DECIMAL(18, 2) AS abandoned_value`;
 
-/** One row per (key columns, session) of g_events' \`events\` CTE: event counts, revenue and cart value. */
+/** One row per (key columns, session) of the chunk's session rows: event counts, revenue and cart value. */
 const sessionRows = (keys: string) => `
-  SELECT ${keys}, session_key, ${eventCounts()},
-    coalesce(sum(price) FILTER (WHERE event_type = 'cart'), 0) AS cart_value
-  FROM events GROUP BY ${keys}, session_key`;
+  SELECT ${keys}, session_key, sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
+    sum(revenue) AS revenue, sum(cart_value) AS cart_value
+  FROM g_session_rows GROUP BY ${keys}, session_key`;
 
 export const sliceDaily = defineModel({
   name: 'slice_daily',
@@ -47,10 +46,7 @@ export const sliceDaily = defineModel({
     'or a cart and no purchase (abandoned, with its cart value). Exact per day; over a range, sessions that span several dates are corrected ' +
     'with irregular_session_facts. The same per brand is gold.brand_daily.',
   sql: `
-WITH events AS (
-  SELECT event_date, category_l1, session_key, event_type, price FROM g_events
-),
-category_sessions AS (${sessionRows('event_date, category_l1')}
+WITH category_sessions AS (${sessionRows('event_date, category_l1')}
 ),
 day_sessions AS (
   SELECT event_date, session_key, sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
@@ -74,15 +70,26 @@ export const brandDaily = defineModel({
     'and no purchase (abandoned, with its cart value). A session that met a brand in several categories counts once. Exact per day; over a ' +
     'range, sessions that span several dates are corrected with irregular_session_facts (the funnel per brand).',
   sql: `
-WITH events AS (
-  SELECT event_date, brand_label AS brand, session_key, event_type, price FROM g_events
-),
-brand_sessions AS (${sessionRows('event_date, brand')}
+WITH brand_sessions AS (${sessionRows('event_date, brand')}
 ),
 final AS (
   SELECT event_date, brand, ${SESSION_COUNTS} FROM brand_sessions GROUP BY event_date, brand
 )
 SELECT * FROM final ORDER BY event_date, brand`,
+});
+
+export const pairDaily = defineModel({
+  name: 'pair_daily',
+  kind: 'daily',
+  grain: 'one row per (event_date, category_l1, brand)',
+  description:
+    'gold.session_facts summed per day and category × brand pair, its rows counted by what they did. A regular session (one user, one date) ' +
+    'is one row of its pair, so over one pair these row counts are session counts except for irregular sessions (irregular_session_facts corrects those).',
+  sql: `
+WITH final AS (
+  SELECT event_date, category_l1, brand, ${SESSION_COUNTS} FROM g_session_rows GROUP BY event_date, category_l1, brand
+)
+SELECT * FROM final ORDER BY category_l1, brand`,
 });
 
 export const irregularSessionFacts = defineModel({

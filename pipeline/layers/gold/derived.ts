@@ -1,0 +1,92 @@
+/**
+ * Builds the serving models of models/derived.ts after the daily and period models: each compares
+ * the version of its source it last reflected (its `txn`) with the source's current version and
+ * rewrites only what changed, recording the new source version in the same commit.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
+import { scanSql } from '../../delta/scan';
+import type { Snapshot } from '../../delta/snapshot';
+import { DeltaTable } from '../../delta/table';
+import { timed } from '../../profile';
+import { PRODUCT_MEASURES, changedDates, partitionDates, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
+
+const appId = (source: string) => `clicklake.gold.${source}`;
+
+interface Derived {
+  name: string;
+  written: WriteResult;
+}
+
+async function open(dir: string, version?: number): Promise<Snapshot | undefined> {
+  if (!DeltaTable.exists(dir)) return undefined;
+  try {
+    return await (await DeltaTable.open(dir)).snapshot(version === undefined ? {} : { version });
+  } catch {
+    // A version no longer readable (vacuumed, log cleaned up): rebuild from the current one.
+    return undefined;
+  }
+}
+
+/** The source version this table reflects, when its table and that source version are readable. */
+async function reflected(target: Snapshot | undefined, sourceDir: string, source: string): Promise<Snapshot | undefined> {
+  const version = target?.txnVersion(appId(source));
+  return version === undefined ? undefined : open(sourceDir, version);
+}
+
+export async function buildDerived(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string, full: boolean): Promise<Derived[]> {
+  const out: Derived[] = [];
+  const cumulative = await timed('gold: product_cumulative', () => updateProductCumulative(conn, dirOf, runId, full));
+  if (cumulative) out.push({ name: productCumulative.name, written: cumulative });
+  const segments = await timed('gold: user_segments', () => updateUserSegments(conn, dirOf, runId));
+  if (segments) out.push({ name: userSegments.name, written: segments });
+  return out;
+}
+
+async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string, full: boolean): Promise<WriteResult | undefined> {
+  const dir = dirOf(productCumulative.name);
+  const source = await open(dirOf(productCumulative.source));
+  if (!source) return undefined;
+  const target = full ? undefined : await open(dir);
+  if (target && target.txnVersion(appId(productCumulative.source)) === source.version) return undefined;
+  const base = target && (await reflected(target, dirOf(productCumulative.source), productCumulative.source));
+  const sourceDates = partitionDates(source);
+  const targetDates = target ? partitionDates(target) : [];
+  // Dates to recompute: those whose product_daily files changed, and any the table lacks.
+  const changed = base ? [...changedDates(base, source), ...sourceDates.filter((d) => !targetDates.includes(d))].sort() : sourceDates;
+  if (changed.length === 0) return undefined;
+  const prevDate = targetDates.filter((d) => d < changed[0]).pop();
+  // From the partition before the first changed date on; a whole rebuild when there is none.
+  const from = base && prevDate !== undefined ? changed[0] : undefined;
+  await conn.run(`CREATE OR REPLACE TEMP VIEW c_daily AS ${scanSql(source, { predicate: from === undefined ? undefined : { op: '>=', column: 'event_date', value: from } }).sql}`);
+  await conn.run(
+    from !== undefined
+      ? `CREATE OR REPLACE TEMP TABLE c_prev AS
+         SELECT product_key, product_id, category_l1, brand, category_l2, category_l3, ${PRODUCT_MEASURES.join(', ')}
+         FROM (${scanSql(target!, { predicate: { op: '=', column: 'event_date', value: prevDate! } }).sql}) WHERE is_key`
+      : `CREATE OR REPLACE TEMP TABLE c_prev (product_key INTEGER, product_id BIGINT, category_l1 VARCHAR, brand VARCHAR, category_l2 VARCHAR, category_l3 VARCHAR,
+           ${PRODUCT_MEASURES.map((m) => `${m} BIGINT`).join(', ')})`,
+  );
+  try {
+    const options = { txn: { appId: appId(productCumulative.source), version: source.version }, operationParameters: { runId } };
+    if (from === undefined) return await overwrite(conn, dir, productCumulativeSql(), { ...options, createIfMissing: true, overwriteSchema: true, partitionColumns: ['event_date'] });
+    const replaced = [...new Set([...sourceDates, ...targetDates].filter((d) => d >= from))];
+    return await replacePartitions(conn, dir, productCumulativeSql(), { ...options, partitions: replaced.map((d) => ({ event_date: d })) });
+  } finally {
+    await conn.run('DROP VIEW IF EXISTS c_daily; DROP TABLE IF EXISTS c_prev').catch(() => undefined);
+  }
+}
+
+async function updateUserSegments(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string): Promise<WriteResult | undefined> {
+  const dir = dirOf(userSegments.name);
+  const source = await open(dirOf(userSegments.source));
+  if (!source) return undefined;
+  const target = await open(dir);
+  if (target && target.txnVersion(appId(userSegments.source)) === source.version) return undefined;
+  return overwrite(conn, dir, userSegmentsSql(`(${scanSql(source).sql})`), {
+    txn: { appId: appId(userSegments.source), version: source.version },
+    createIfMissing: true,
+    overwriteSchema: true,
+    operationParameters: { runId },
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Serving models derived from other gold tables (not from silver): the forms the API reads instead of
+ * grouping large tables per request. Each records, as a Delta `txn`, the version of its source table
+ * it reflects, so a run rebuilds only what its source changed since — also after a run that stopped
+ * between the source's commit and this one.
+ *
+ * - product_cumulative: running totals per product from gold.product_daily, partitioned by
+ *   event_date. Partition d depends only on product_daily dates ≤ d, so a run recomputes the
+ *   partitions from the first changed date on, starting from the partition before it.
+ * - user_segments: gold.user_summary counted per segment (small; rebuilt whole).
+ */
+import type { Snapshot } from '../../../delta/snapshot';
+
+export const PRODUCT_MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'] as const;
+
+export const productCumulative = {
+  name: 'product_cumulative',
+  source: 'product_daily',
+  grain: 'one row per (event_date, product, category_l1, brand) from the key’s first active date on (is_key), plus one per (event_date, product) for products seen under several keys by then (is_product only)',
+  description:
+    'Running totals up to and including event_date (money in cents, exact). Totals over [from, to] = row at the last date ≤ to − row at the last date < from ' +
+    '(absent: zero); join key rows on product_key, product rows on product_id. is_product marks exactly one row per product and date: the key row ' +
+    'when the product has one key so far, else the summed row. product_keys = keys of the product up to that date.',
+} as const;
+
+export const userSegments = {
+  name: 'user_segments',
+  source: 'user_summary',
+  grain: 'one row per (rfm_segment, behaviour_segment)',
+  description: 'Users per RFM and behaviour segment with the sums the segments page shows (recency summed over buyers, with their count).',
+} as const;
+
+/**
+ * Partitions [first changed date …] of product_cumulative. Reads `c_prev` (the is_key rows of the
+ * partition before the first changed date; empty for a whole rebuild) and `c_daily` (product_daily
+ * from the first changed date on).
+ */
+export function productCumulativeSql(): string {
+  const sums = PRODUCT_MEASURES.map((m) => `CAST(coalesce(p.${m}, 0) + coalesce(sum(f.${m}) OVER w, 0) AS BIGINT) AS ${m}`);
+  return `
+WITH prev AS (SELECT * FROM c_prev),
+daily AS (
+  SELECT event_date, product_id, category_l1, brand, category_l2, category_l3, views, carts, removals, purchases,
+    CAST(revenue * 100 AS BIGINT) AS revenue_cents, abandoned_carts, CAST(abandoned_value * 100 AS BIGINT) AS abandoned_cents,
+    -- avg_price is per day; the range average weights it by the day's events.
+    CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases) AS price_weight_cents
+  FROM c_daily
+),
+new_keys AS (
+  SELECT product_id, category_l1, brand, min(event_date) AS first_date
+  FROM daily ANTI JOIN prev USING (product_id, category_l1, brand)
+  GROUP BY product_id, category_l1, brand
+),
+keys AS (
+  -- Keys keep their number; new ones continue after the largest.
+  SELECT product_key, product_id, category_l1, brand, {'l2': category_l2, 'l3': category_l3} AS labels, DATE '0001-01-01' AS first_date FROM prev
+  UNION ALL
+  SELECT CAST((SELECT coalesce(max(product_key), 0) FROM prev) + row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER),
+    product_id, category_l1, brand, NULL, first_date
+  FROM new_keys
+),
+dates AS (SELECT DISTINCT event_date FROM daily),
+dense AS (
+  SELECT k.*, d.event_date FROM keys k JOIN dates d ON d.event_date >= k.first_date
+),
+running AS (
+  SELECT k.event_date, k.product_key, k.product_id, k.category_l1, k.brand,
+    -- The sub-categories a key was last seen with up to that date (a product can be recategorised).
+    coalesce(last_value(CASE WHEN f.views IS NOT NULL THEN {'l2': f.category_l2, 'l3': f.category_l3} END IGNORE NULLS) OVER w, k.labels) AS labels,
+    CAST(count(*) OVER (PARTITION BY k.product_id, k.event_date) AS INTEGER) AS product_keys,
+    ${sums.join(',\n    ')}
+  FROM dense k
+  LEFT JOIN daily f USING (product_id, category_l1, brand, event_date)
+  LEFT JOIN prev p USING (product_key)
+  WINDOW w AS (PARTITION BY k.product_key ORDER BY k.event_date)
+),
+key_rows AS (
+  SELECT * EXCLUDE (labels), labels.l2 AS category_l2, labels.l3 AS category_l3 FROM running
+),
+final AS (
+  SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
+    true AS is_key, product_keys = 1 AS is_product, ${PRODUCT_MEASURES.join(', ')}
+  FROM key_rows
+  UNION ALL
+  SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true,
+    ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
+  FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id
+)
+SELECT * FROM final ORDER BY event_date, product_key`;
+}
+
+export function userSegmentsSql(source: string): string {
+  return `
+SELECT rfm_segment, behaviour_segment, count(*) AS users, CAST(sum(sessions) AS BIGINT) AS sessions, CAST(sum(orders) AS BIGINT) AS orders,
+  CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, CAST(sum(recency_days) AS BIGINT) AS recency_days_sum, count(recency_days) AS recency_users
+FROM ${source} GROUP BY rfm_segment, behaviour_segment
+ORDER BY rfm_segment, behaviour_segment`;
+}
+
+/**
+ * event_date partitions whose files differ between two snapshots of a date-partitioned table (data
+ * files are immutable, so a changed partition has a file only one side has).
+ */
+export function changedDates(before: Snapshot, after: Snapshot): string[] {
+  const dates = new Set<string>();
+  const collect = (from: Snapshot, other: Snapshot) => {
+    for (const [file, add] of from.addActions) if (!other.addActions.has(file) && add.partitionValues?.event_date) dates.add(add.partitionValues.event_date);
+  };
+  collect(before, after);
+  collect(after, before);
+  return [...dates].sort();
+}
+
+export function partitionDates(snapshot: Snapshot): string[] {
+  return [...new Set(snapshot.files.map((f) => f.partitionValues.event_date).filter((d): d is string => Boolean(d)))].sort();
+}
