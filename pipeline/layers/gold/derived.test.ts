@@ -76,6 +76,9 @@ describe('serving models derived from gold tables', () => {
     // Exactly one is_product row per product and date.
     const duplicated = await queryRows(conn, `SELECT event_date, product_id FROM ${await scan('product_cumulative')} WHERE is_product GROUP BY ALL HAVING count(*) > 1`);
     expect(duplicated).toEqual([]);
+    // The generated data has products seen under several categories or brands: their summed rows are covered.
+    const [{ summed }] = await queryRows<{ summed: number }>(conn, `SELECT count(*) AS summed FROM ${await scan('product_cumulative')} WHERE NOT is_key`);
+    expect(summed).toBeGreaterThan(0);
   });
 
   it('recompute from an older date that gets late rows on', async () => {

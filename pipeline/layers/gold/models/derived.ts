@@ -36,7 +36,7 @@ export const userSegments = {
  * from the first changed date on).
  */
 export function productCumulativeSql(): string {
-  const sums = PRODUCT_MEASURES.map((m) => `CAST(coalesce(p.${m}, 0) + coalesce(sum(f.${m}) OVER w, 0) AS BIGINT) AS ${m}`);
+  const measures = PRODUCT_MEASURES.map((m) => `CAST(coalesce(p.${m}, 0) + coalesce(s.${m}, 0) AS BIGINT) AS ${m}`);
   return `
 WITH prev AS (SELECT * FROM c_prev),
 daily AS (
@@ -53,29 +53,40 @@ new_keys AS (
 ),
 keys AS (
   -- Keys keep their number; new ones continue after the largest.
-  SELECT product_key, product_id, category_l1, brand, {'l2': category_l2, 'l3': category_l3} AS labels, DATE '0001-01-01' AS first_date FROM prev
+  SELECT product_key, product_id, category_l1, brand, DATE '0001-01-01' AS first_date FROM prev
   UNION ALL
   SELECT CAST((SELECT coalesce(max(product_key), 0) FROM prev) + row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER),
-    product_id, category_l1, brand, NULL, first_date
+    product_id, category_l1, brand, first_date
   FROM new_keys
+),
+active AS (
+  -- Running totals on the dates a key was active, with the sub-categories it had then (a product can be recategorised).
+  SELECT d.event_date, k.product_key, d.category_l2, d.category_l3,
+    ${PRODUCT_MEASURES.map((m) => `sum(d.${m}) OVER w AS ${m}`).join(', ')}
+  FROM daily d JOIN keys k USING (product_id, category_l1, brand)
+  WINDOW w AS (PARTITION BY k.product_key ORDER BY d.event_date)
 ),
 dates AS (SELECT DISTINCT event_date FROM daily),
 dense AS (
-  SELECT k.*, d.event_date FROM keys k JOIN dates d ON d.event_date >= k.first_date
+  SELECT k.product_key, k.product_id, k.category_l1, k.brand, d.event_date FROM keys k JOIN dates d ON d.event_date >= k.first_date
 ),
-running AS (
-  SELECT k.event_date, k.product_key, k.product_id, k.category_l1, k.brand,
-    -- The sub-categories a key was last seen with up to that date (a product can be recategorised).
-    coalesce(last_value(CASE WHEN f.views IS NOT NULL THEN {'l2': f.category_l2, 'l3': f.category_l3} END IGNORE NULLS) OVER w, k.labels) AS labels,
-    CAST(count(*) OVER (PARTITION BY k.product_id, k.event_date) AS INTEGER) AS product_keys,
-    ${sums.join(',\n    ')}
-  FROM dense k
-  LEFT JOIN daily f USING (product_id, category_l1, brand, event_date)
-  LEFT JOIN prev p USING (product_key)
-  WINDOW w AS (PARTITION BY k.product_key ORDER BY k.event_date)
+key_counts AS (
+  -- Keys per product and date, for the few products seen under several keys.
+  SELECT k.product_id, d.event_date, CAST(count(*) AS INTEGER) AS product_keys
+  FROM keys k JOIN dates d ON d.event_date >= k.first_date
+  WHERE k.product_id IN (SELECT product_id FROM keys GROUP BY product_id HAVING count(*) > 1)
+  GROUP BY k.product_id, d.event_date
 ),
 key_rows AS (
-  SELECT * EXCLUDE (labels), labels.l2 AS category_l2, labels.l3 AS category_l3 FROM running
+  -- Each date takes the key's latest active date up to it (as-of), on top of the totals before the first recomputed date.
+  SELECT k.event_date, k.product_key, coalesce(c.product_keys, 1) AS product_keys, k.product_id, k.category_l1, k.brand,
+    CASE WHEN s.product_key IS NULL THEN p.category_l2 ELSE s.category_l2 END AS category_l2,
+    CASE WHEN s.product_key IS NULL THEN p.category_l3 ELSE s.category_l3 END AS category_l3,
+    ${measures.join(',\n    ')}
+  FROM dense k
+  ASOF LEFT JOIN active s ON s.product_key = k.product_key AND s.event_date <= k.event_date
+  LEFT JOIN prev p ON p.product_key = k.product_key
+  LEFT JOIN key_counts c ON c.product_id = k.product_id AND c.event_date = k.event_date
 ),
 final AS (
   SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
@@ -86,7 +97,7 @@ final AS (
     ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
   FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id
 )
-SELECT * FROM final ORDER BY event_date, product_key`;
+SELECT * FROM final`;
 }
 
 export function userSegmentsSql(source: string): string {
