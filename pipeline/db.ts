@@ -34,6 +34,19 @@ export async function openDuckDB(options: DuckDBOptions = {}): Promise<DuckDBIns
 
 export type Params = Record<string, DuckDBValue>;
 
+/**
+ * Runs `work` with insertion order off (for writes whose order is explicit or irrelevant): DuckDB then
+ * writes on every thread. The setting is global to the instance, so it is restored afterwards.
+ */
+export async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('SET GLOBAL preserve_insertion_order = false');
+  try {
+    return await work();
+  } finally {
+    await conn.run('SET GLOBAL preserve_insertion_order = true');
+  }
+}
+
 /** Rows as plain objects, BIGINT/HUGEINT converted to number when safe (else string). */
 export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params);

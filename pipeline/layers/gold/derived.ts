@@ -4,6 +4,7 @@
  * rewrites only what changed, recording the new source version in the same commit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { withoutInsertionOrder } from '../../db';
 import { overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
@@ -58,7 +59,7 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
   const prevDate = targetDates.filter((d) => d < changed[0]).pop();
   // From the partition before the first changed date on; a whole rebuild when there is none.
   const from = base && prevDate !== undefined ? changed[0] : undefined;
-  await conn.run(`CREATE OR REPLACE TEMP VIEW c_daily AS ${scanSql(source, { predicate: from === undefined ? undefined : { op: '>=', column: 'event_date', value: from } }).sql}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE c_daily AS ${scanSql(source, { predicate: from === undefined ? undefined : { op: '>=', column: 'event_date', value: from } }).sql}`);
   await conn.run(
     from !== undefined
       ? `CREATE OR REPLACE TEMP TABLE c_prev AS
@@ -69,11 +70,16 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
   );
   try {
     const options = { txn: { appId: appId(productCumulative.source), version: source.version }, operationParameters: { runId } };
-    if (from === undefined) return await overwrite(conn, dir, productCumulativeSql(), { ...options, createIfMissing: true, overwriteSchema: true, partitionColumns: ['event_date'] });
+    // Row order does not matter: the API sorts the table as it loads it.
+    if (from === undefined) {
+      return await withoutInsertionOrder(conn, () =>
+        overwrite(conn, dir, productCumulativeSql(), { ...options, createIfMissing: true, overwriteSchema: true, partitionColumns: ['event_date'] }),
+      );
+    }
     const replaced = [...new Set([...sourceDates, ...targetDates].filter((d) => d >= from))];
-    return await replacePartitions(conn, dir, productCumulativeSql(), { ...options, partitions: replaced.map((d) => ({ event_date: d })) });
+    return await withoutInsertionOrder(conn, () => replacePartitions(conn, dir, productCumulativeSql(), { ...options, partitions: replaced.map((d) => ({ event_date: d })) }));
   } finally {
-    await conn.run('DROP VIEW IF EXISTS c_daily; DROP TABLE IF EXISTS c_prev').catch(() => undefined);
+    await conn.run('DROP TABLE IF EXISTS c_daily; DROP TABLE IF EXISTS c_prev').catch(() => undefined);
   }
 }
 
