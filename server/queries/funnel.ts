@@ -4,7 +4,7 @@
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { perProductSql, productLabels } from './products';
+import { LABEL_FIELDS, perProductSql, productLabels, type LabelledRow } from './products';
 import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
 import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
 
@@ -156,14 +156,15 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
   const [totals, products] = await Promise.all([
     slice.level === 'scan' ? abandonmentFromFacts(scope) : sessionTotals(scope, scope.filters, slice),
     scope.db
-      .rows<{ top: Array<{ product_id: number; abandoned_carts: number; abandoned_cents: number }> | null }>(
-        `SELECT max_by({'product_id': product_id, 'abandoned_carts': abandoned_carts, 'abandoned_cents': abandoned_cents}, (abandoned_cents, -product_id), $limit) AS top
-         FROM (${perProductSql(scope, scope.filters, productParams)}) WHERE abandoned_carts > 0`,
+      .rows<{ top: Array<LabelledRow & { abandoned_carts: number; abandoned_cents: number }> | null }>(
+        // Only products with an abandoned cart up to the end of the range can have one in it.
+        `SELECT max_by({'product_id': product_id, 'abandoned_carts': abandoned_carts, 'abandoned_cents': abandoned_cents, ${LABEL_FIELDS}}, (abandoned_cents, -product_id), $limit) AS top
+         FROM (${perProductSql(scope, scope.filters, productParams, 'AND abandoned_carts > 0')}) WHERE abandoned_carts > 0`,
         productParams,
       )
-      .then(([r]) => (r?.top ?? []).map((p) => ({ product_id: p.product_id, abandoned_carts: p.abandoned_carts, abandoned_value: p.abandoned_cents / 100 }))),
+      .then(([r]) => r?.top ?? []),
   ]);
-  const labels = await productLabels(scope, scope.filters, products.map((p) => p.product_id), 'abandoned_carts');
+  const labels = await productLabels(scope, scope.filters, products, 'abandoned_carts');
   return {
     cartSessions: totals.cart_sessions,
     abandonedSessions: totals.abandoned_sessions,
@@ -174,7 +175,7 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
       categoryL1: labels.get(p.product_id)?.category_l1 ?? 'unknown',
       brand: labels.get(p.product_id)?.brand ?? 'unknown',
       abandonedCarts: p.abandoned_carts,
-      abandonedValue: cents(p.abandoned_value),
+      abandonedValue: cents(p.abandoned_cents / 100),
     })),
   };
 }

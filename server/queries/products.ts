@@ -37,23 +37,47 @@ export interface TopProductsInput {
 const MEASURES = PRODUCT_MEASURES;
 const EVENTS = '(views + carts + removals + purchases)';
 
+/** The two rows of gold.product_cumulative a range needs: at the last date ≤ `to` and the last date < `from` (none: zero). */
+interface CumulativeRange {
+  table: string;
+  upTo: string | undefined;
+  before: string | undefined;
+}
+
+function cumulativeRange(scope: QueryScope, filters: ResolvedFilters, params: Params): CumulativeRange | null {
+  const table = servingView(scope, 'product_cumulative');
+  const dates = scope.state.dates.product_cumulative;
+  if (!table || !dates) return null;
+  let upTo = lastDate(dates, (d) => d <= filters.to);
+  if (upTo && upTo < filters.from) upTo = undefined;
+  const before = upTo && lastDate(dates, (d) => d < filters.from);
+  if (upTo) params.up_to = upTo;
+  if (before) params.before = before;
+  // A key changed in the range exactly when its latest active date up to `to` is in the range.
+  params.active_from = filters.from;
+  return { table, upTo, before };
+}
+
+/** Rows of one date of the cumulative table (none when the range holds no date). */
+function cumulativeRows(range: CumulativeRange, at: 'up_to' | 'before', where: string, columns = '*'): string {
+  return `SELECT ${columns} FROM ${range.table} WHERE ${range[at === 'up_to' ? 'upTo' : 'before'] ? `event_date = CAST($${at} AS DATE)` : 'false'} AND ${where}`;
+}
+
 /**
  * Totals over the filtered range, one row per (product, category, brand) (`keys`), or per product when
- * no category or brand is filtered (`products`, null when that needs grouping). They are differences
- * of two rows of gold.product_cumulative, at the last date ≤ `to` and the last date < `from`; without
- * that table (a lake from an older pipeline) the days of product_daily are summed. `extra` adds a
- * condition on the rows (e.g. on product_id).
+ * no category or brand is filtered (`products`, null when that needs grouping), for the products with
+ * activity in the range. They are differences of two rows of gold.product_cumulative; without that
+ * table (a lake from an older pipeline) the days of product_daily are summed. Labels are those of the
+ * latest active date. `extra` adds a condition on the rows (e.g. on product_id).
  */
 export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params, mode: 'keys' | 'products', extra = ''): string | null {
-  const cumulative = servingView(scope, 'product_cumulative');
-  const dates = scope.state.dates.product_cumulative;
   const sliced = filters.categories.length > 0 || filters.brands.length > 0;
-  if (mode === 'products' && (sliced || !cumulative || !dates)) return null;
+  const range = cumulativeRange(scope, filters, params);
+  if (mode === 'products' && (sliced || !range)) return null;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
-  const columns = ['product_id', 'category_l1', 'brand', 'category_l2', 'category_l3', ...MEASURES];
-  if (!cumulative || !dates) {
+  if (!range) {
     return `
-SELECT product_id, category_l1, brand, any_value(category_l2) AS category_l2, any_value(category_l3) AS category_l3,
+SELECT product_id, category_l1, brand, arg_max(category_l2, event_date) AS category_l2, arg_max(category_l3, event_date) AS category_l3,
   sum(views) AS views, sum(carts) AS carts, sum(removals) AS removals, sum(purchases) AS purchases,
   CAST(sum(revenue) * 100 AS BIGINT) AS revenue_cents, sum(abandoned_carts) AS abandoned_carts, CAST(sum(abandoned_value) * 100 AS BIGINT) AS abandoned_cents,
   CAST(sum(CAST(avg_price * 100 AS BIGINT) * ${EVENTS}) AS BIGINT) AS price_weight_cents
@@ -62,16 +86,10 @@ FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} G
   const rows = `${mode === 'products' ? 'is_product' : `is_key ${slice}`} ${extra}`;
   // Exactly one row per key (is_key) or per product (is_product) at each date.
   const key = mode === 'products' ? 'product_id' : 'product_key';
-  const upTo = lastDate(dates, (d) => d <= filters.to);
-  const before = lastDate(dates, (d) => d < filters.from);
-  if (!upTo || upTo < filters.from) return `SELECT ${columns.join(', ')} FROM ${cumulative} WHERE false`;
-  params.up_to = upTo;
-  if (!before) return `SELECT ${columns.join(', ')} FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) AND ${rows}`;
-  params.before = before;
   return `
 SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3, ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
-FROM (SELECT * FROM ${cumulative} WHERE event_date = CAST($up_to AS DATE) AND ${rows}) t
-LEFT JOIN (SELECT ${key}, ${MEASURES.join(', ')} FROM ${cumulative} WHERE event_date = CAST($before AS DATE) AND ${rows}) b USING (${key})`;
+FROM (${cumulativeRows(range, 'up_to', `${rows} AND last_active_date >= CAST($active_from AS DATE)`)}) t
+LEFT JOIN (${cumulativeRows(range, 'before', rows, `${key}, ${MEASURES.join(', ')}`)}) b USING (${key})`;
 }
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
@@ -79,11 +97,16 @@ function lastDate(dates: readonly string[], accept: (d: string) => boolean): str
   return undefined;
 }
 
-/** Range totals with one row per product (numbers only; labels come from `productLabels`). */
-export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
-  const products = productRangeSql(scope, filters, params, 'products');
-  if (products) return `SELECT product_id, ${MEASURES.join(', ')} FROM (${products})`;
-  return `SELECT product_id, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (${productRangeSql(scope, filters, params, 'keys')}) GROUP BY product_id`;
+/**
+ * Range totals with one row per product (labels when the product has one category and brand, else
+ * null: `productLabels` picks one for the rows shown). `extra` narrows the rows read (a condition that
+ * holds for every product a caller keeps, e.g. `AND abandoned_carts > 0`).
+ */
+export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params, extra = ''): string {
+  const products = productRangeSql(scope, filters, params, 'products', extra);
+  if (products) return `SELECT product_id, category_l1, brand, category_l2, category_l3, ${MEASURES.join(', ')} FROM (${products})`;
+  return `SELECT product_id, NULL AS category_l1, NULL AS brand, NULL AS category_l2, NULL AS category_l3, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')}
+    FROM (${productRangeSql(scope, filters, params, 'keys', extra)}) GROUP BY product_id`;
 }
 
 export interface ProductLabel {
@@ -93,23 +116,36 @@ export interface ProductLabel {
   brand: string;
 }
 
+/** A product's labels when the range totals carry them (one category and brand), else nulls. */
+export type LabelledRow = { product_id: number } & { [K in keyof ProductLabel]: ProductLabel[K] | null };
+
 /**
- * Category and brand of a page of products: a product seen under several shows the one with most
- * `rank` in the range (then the greatest labels).
+ * Category and brand of a page of products: the row's own when it has them; a product seen under
+ * several shows the one with most `rank` in the range (then the greatest labels).
  */
-export async function productLabels(scope: QueryScope, filters: ResolvedFilters, productIds: number[], rank: string): Promise<Map<number, ProductLabel>> {
-  if (productIds.length === 0) return new Map();
+export async function productLabels(scope: QueryScope, filters: ResolvedFilters, rows: LabelledRow[], rank: string): Promise<Map<number, ProductLabel>> {
+  const labels = new Map<number, ProductLabel>();
+  const unknown: number[] = [];
+  for (const r of rows) {
+    if (r.category_l1 !== null && r.brand !== null) labels.set(r.product_id, { category_l1: r.category_l1, brand: r.brand, category_l2: r.category_l2, category_l3: r.category_l3 });
+    else unknown.push(r.product_id);
+  }
+  if (unknown.length === 0) return labels;
   const params: Params = {};
-  const ids = productIds.map((id, i) => ((params[`p${i}`] = id), `$p${i}`)).join(', ');
+  const ids = unknown.map((id, i) => ((params[`p${i}`] = id), `$p${i}`)).join(', ');
   const key = `(${rank}, category_l1, brand)`;
-  const rows = await scope.db.rows<ProductLabel & { product_id: number }>(
+  const found = await scope.db.rows<ProductLabel & { product_id: number }>(
     `SELECT product_id, arg_max(category_l1, ${key}) AS category_l1, arg_max(category_l2, ${key}) AS category_l2, arg_max(category_l3, ${key}) AS category_l3,
        arg_max(brand, ${key}) AS brand
      FROM (${productRangeSql(scope, filters, params, 'keys', `AND product_id IN (${ids})`)}) GROUP BY product_id`,
     params,
   );
-  return new Map(rows.map((r) => [r.product_id, r]));
+  for (const r of found) labels.set(r.product_id, r);
+  return labels;
 }
+
+/** The struct fields that carry a product's labels through a top-N aggregate. */
+export const LABEL_FIELDS = "'category_l1': category_l1, 'brand': brand, 'category_l2': category_l2, 'category_l3': category_l3";
 
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
   const { sort, order, page, pageSize } = scope.input;
@@ -121,17 +157,18 @@ export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total:
     order === 'desc'
       ? `max_by(p, (${value} IS NOT NULL, coalesce(${value}, 0), -product_id), $n)`
       : `min_by(p, (${value} IS NULL, coalesce(${value}, 0), product_id), $n)`;
-  const [result] = await scope.db.rows<{ total: number; top: Array<{ product_id: number; views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }> | null }>(
+  const [result] = await scope.db.rows<{ total: number; top: Array<LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }> | null }>(
     `SELECT count(*) AS total, ${topN} AS top
      FROM (
        SELECT *, ${EVENTS} AS events,
-         {'product_id': product_id, 'views': views, 'carts': carts, 'purchases': purchases, 'revenue_cents': revenue_cents, 'events': ${EVENTS}, 'price_weight_cents': price_weight_cents} AS p
+         {'product_id': product_id, 'views': views, 'carts': carts, 'purchases': purchases, 'revenue_cents': revenue_cents, 'events': ${EVENTS},
+          'price_weight_cents': price_weight_cents, ${LABEL_FIELDS}} AS p
        FROM (${perProductSql(scope, scope.filters, params)})
      ) WHERE events > 0`,
     params,
   );
   const rows = (result?.top ?? []).slice(offset, offset + pageSize);
-  const labels = await productLabels(scope, scope.filters, rows.map((r) => r.product_id), EVENTS);
+  const labels = await productLabels(scope, scope.filters, rows, EVENTS);
   return {
     total: result?.total ?? 0,
     page,
@@ -204,12 +241,23 @@ export interface BrandRow {
 
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
+  const range = cumulativeRange(scope, scope.filters, params);
+  const keys = `is_key ${whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ')}`;
+  const sums = (prefix: string) => `sum(views) AS ${prefix}views, sum(carts) AS ${prefix}carts, sum(purchases) AS ${prefix}purchases, sum(revenue_cents) AS ${prefix}revenue_cents`;
+  // Brand totals are differences of the brand's summed running totals: no per-product join.
+  const totals = range
+    ? `WITH upto AS (
+         SELECT brand, count(DISTINCT product_id) FILTER (WHERE last_active_date >= CAST($active_from AS DATE)) AS products, ${sums('')}
+         FROM (${cumulativeRows(range, 'up_to', keys)}) GROUP BY brand
+       ),
+       before AS (SELECT brand, ${sums('b_')} FROM (${cumulativeRows(range, 'before', keys)}) GROUP BY brand)
+       SELECT brand, products, views - coalesce(b_views, 0) AS views, carts - coalesce(b_carts, 0) AS carts, purchases - coalesce(b_purchases, 0) AS purchases,
+         (revenue_cents - coalesce(b_revenue_cents, 0)) / 100 AS revenue
+       FROM upto LEFT JOIN before USING (brand) WHERE products > 0`
+    : `SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue
+       FROM (${productRangeSql(scope, scope.filters, params, 'keys')}) WHERE ${EVENTS} > 0 GROUP BY brand`;
   const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
-    `WITH ranged AS (${productRangeSql(scope, scope.filters, params, 'keys')}),
-     brands AS (
-       SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue
-       FROM ranged WHERE ${EVENTS} > 0 GROUP BY brand
-     )
+    `WITH brands AS (${totals})
      SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
     params,
   );

@@ -63,9 +63,9 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
   await conn.run(
     from !== undefined
       ? `CREATE OR REPLACE TEMP TABLE c_prev AS
-         SELECT product_key, product_id, category_l1, brand, category_l2, category_l3, ${PRODUCT_MEASURES.join(', ')}
+         SELECT product_key, product_id, category_l1, brand, category_l2, category_l3, last_active_date, ${PRODUCT_MEASURES.join(', ')}
          FROM (${scanSql(target!, { predicate: { op: '=', column: 'event_date', value: prevDate! } }).sql}) WHERE is_key`
-      : `CREATE OR REPLACE TEMP TABLE c_prev (product_key INTEGER, product_id BIGINT, category_l1 VARCHAR, brand VARCHAR, category_l2 VARCHAR, category_l3 VARCHAR,
+      : `CREATE OR REPLACE TEMP TABLE c_prev (product_key INTEGER, product_id BIGINT, category_l1 VARCHAR, brand VARCHAR, category_l2 VARCHAR, category_l3 VARCHAR, last_active_date DATE,
            ${PRODUCT_MEASURES.map((m) => `${m} BIGINT`).join(', ')})`,
   );
   try {

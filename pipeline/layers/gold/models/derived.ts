@@ -19,6 +19,7 @@ export const productCumulative = {
   grain: 'one row per (event_date, product, category_l1, brand) from the key’s first active date on (is_key), plus one per (event_date, product) for products seen under several keys by then (is_product only)',
   description:
     'Running totals up to and including event_date (money in cents, exact). Totals over [from, to] = row at the last date ≤ to − row at the last date < from ' +
+    '(only rows whose last_active_date, the latest date ≤ event_date with activity, is ≥ from changed) ' +
     '(absent: zero); join key rows on product_key, product rows on product_id. is_product marks exactly one row per product and date: the key row ' +
     'when the product has one key so far, else the summed row. product_keys = keys of the product up to that date.',
 } as const;
@@ -82,6 +83,7 @@ key_rows AS (
   SELECT k.event_date, k.product_key, coalesce(c.product_keys, 1) AS product_keys, k.product_id, k.category_l1, k.brand,
     CASE WHEN s.product_key IS NULL THEN p.category_l2 ELSE s.category_l2 END AS category_l2,
     CASE WHEN s.product_key IS NULL THEN p.category_l3 ELSE s.category_l3 END AS category_l3,
+    coalesce(s.event_date, p.last_active_date) AS last_active_date,
     ${measures.join(',\n    ')}
   FROM dense k
   ASOF LEFT JOIN active s ON s.product_key = k.product_key AND s.event_date <= k.event_date
@@ -90,10 +92,10 @@ key_rows AS (
 ),
 final AS (
   SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
-    true AS is_key, product_keys = 1 AS is_product, ${PRODUCT_MEASURES.join(', ')}
+    true AS is_key, product_keys = 1 AS is_product, last_active_date, ${PRODUCT_MEASURES.join(', ')}
   FROM key_rows
   UNION ALL
-  SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true,
+  SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true, max(last_active_date),
     ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
   FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id
 )
