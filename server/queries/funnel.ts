@@ -4,7 +4,7 @@
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { LABEL_FIELDS, perProductSql, productLabels, type LabelledRow } from './products';
+import { labelledPageSql, perProductSql, productLabels, type LabelledRow } from './products';
 import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
 import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
 
@@ -155,14 +155,19 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
   const productParams: Params = { limit: scope.input.limit };
   const [totals, products] = await Promise.all([
     slice.level === 'scan' ? abandonmentFromFacts(scope) : sessionTotals(scope, scope.filters, slice),
-    scope.db
-      .rows<{ top: Array<LabelledRow & { abandoned_carts: number; abandoned_cents: number }> | null }>(
-        // Only products with an abandoned cart up to the end of the range can have one in it.
-        `SELECT max_by({'product_id': product_id, 'abandoned_carts': abandoned_carts, 'abandoned_cents': abandoned_cents, ${LABEL_FIELDS}}, (abandoned_cents, -product_id), $limit) AS top
-         FROM (${perProductSql(scope, scope.filters, productParams, 'AND abandoned_carts > 0')}) WHERE abandoned_carts > 0`,
+    scope.db.rows<LabelledRow & { abandoned_carts: number; abandoned_cents: number }>(
+      labelledPageSql(
+        scope,
+        scope.filters,
         productParams,
-      )
-      .then(([r]) => r?.top ?? []),
+        // Only products with an abandoned cart up to the end of the range can have one in it.
+        `SELECT product_id, abandoned_carts, abandoned_cents
+         FROM (${perProductSql(scope, scope.filters, productParams, 'AND abandoned_carts > 0')}) WHERE abandoned_carts > 0
+         ORDER BY abandoned_cents DESC, product_id LIMIT $limit`,
+        'abandoned_cents DESC, product_id',
+      ),
+      productParams,
+    ),
   ]);
   const labels = await productLabels(scope, scope.filters, products, 'abandoned_carts');
   return {

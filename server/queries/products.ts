@@ -37,30 +37,35 @@ export interface TopProductsInput {
 const MEASURES = PRODUCT_MEASURES;
 const EVENTS = '(views + carts + removals + purchases)';
 
-/** The two rows of gold.product_cumulative a range needs: at the last date ≤ `to` and the last date < `from` (none: zero). */
+/** The two dates of gold.product_cumulative a range needs: the last ≤ `to` and the last < `from` (none: zero). */
 interface CumulativeRange {
   table: string;
+  from: string;
   upTo: string | undefined;
   before: string | undefined;
 }
 
-function cumulativeRange(scope: QueryScope, filters: ResolvedFilters, params: Params): CumulativeRange | null {
+function cumulativeRange(scope: QueryScope, filters: ResolvedFilters): CumulativeRange | null {
   const table = servingView(scope, 'product_cumulative');
   const dates = scope.state.dates.product_cumulative;
   if (!table || !dates) return null;
   let upTo = lastDate(dates, (d) => d <= filters.to);
   if (upTo && upTo < filters.from) upTo = undefined;
-  const before = upTo && lastDate(dates, (d) => d < filters.from);
-  if (upTo) params.up_to = upTo;
-  if (before) params.before = before;
-  // A key changed in the range exactly when its latest active date up to `to` is in the range.
-  params.active_from = filters.from;
-  return { table, upTo, before };
+  return { table, from: filters.from, upTo, before: upTo && lastDate(dates, (d) => d < filters.from) };
 }
 
-/** Rows of one date of the cumulative table (none when the range holds no date). */
-function cumulativeRows(range: CumulativeRange, at: 'up_to' | 'before', where: string, columns = '*'): string {
-  return `SELECT ${columns} FROM ${range.table} WHERE ${range[at === 'up_to' ? 'upTo' : 'before'] ? `event_date = CAST($${at} AS DATE)` : 'false'} AND ${where}`;
+/** Rows of one of the range's dates (none when the range has no such date), binding what they use. */
+function cumulativeRows(range: CumulativeRange, at: 'up_to' | 'before', where: string, params: Params, columns = '*'): string {
+  const date = at === 'up_to' ? range.upTo : range.before;
+  if (!date) return `SELECT ${columns} FROM ${range.table} WHERE false`;
+  params[at] = date;
+  return `SELECT ${columns} FROM ${range.table} WHERE event_date = CAST($${at} AS DATE) AND ${where}`;
+}
+
+/** Keys or products with activity in the range: their latest active date up to `to` is in it. */
+function activeIn(range: CumulativeRange, params: Params): string {
+  params.active_from = range.from;
+  return 'last_active_date >= CAST($active_from AS DATE)';
 }
 
 /**
@@ -72,7 +77,7 @@ function cumulativeRows(range: CumulativeRange, at: 'up_to' | 'before', where: s
  */
 export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params, mode: 'keys' | 'products', extra = ''): string | null {
   const sliced = filters.categories.length > 0 || filters.brands.length > 0;
-  const range = cumulativeRange(scope, filters, params);
+  const range = cumulativeRange(scope, filters);
   if (mode === 'products' && (sliced || !range)) return null;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
   if (!range) {
@@ -84,12 +89,14 @@ SELECT product_id, category_l1, brand, arg_max(category_l2, event_date) AS categ
 FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} GROUP BY product_id, category_l1, brand`;
   }
   const rows = `${mode === 'products' ? 'is_product' : `is_key ${slice}`} ${extra}`;
+  const upTo = cumulativeRows(range, 'up_to', `${rows} AND ${activeIn(range, params)}`, params, `product_id, category_l1, brand, category_l2, category_l3, ${MEASURES.join(', ')}`);
+  if (!range.before) return upTo;
   // Exactly one row per key (is_key) or per product (is_product) at each date.
   const key = mode === 'products' ? 'product_id' : 'product_key';
   return `
 SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3, ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
-FROM (${cumulativeRows(range, 'up_to', `${rows} AND last_active_date >= CAST($active_from AS DATE)`)}) t
-LEFT JOIN (${cumulativeRows(range, 'before', rows, `${key}, ${MEASURES.join(', ')}`)}) b USING (${key})`;
+FROM (${cumulativeRows(range, 'up_to', `${rows} AND ${activeIn(range, params)}`, params)}) t
+LEFT JOIN (${cumulativeRows(range, 'before', rows, params, `${key}, ${MEASURES.join(', ')}`)}) b USING (${key})`;
 }
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
@@ -97,16 +104,11 @@ function lastDate(dates: readonly string[], accept: (d: string) => boolean): str
   return undefined;
 }
 
-/**
- * Range totals with one row per product (labels when the product has one category and brand, else
- * null: `productLabels` picks one for the rows shown). `extra` narrows the rows read (a condition that
- * holds for every product a caller keeps, e.g. `AND abandoned_carts > 0`).
- */
+/** Range totals with one row per product (numbers only; labels come from `productLabels` for the rows shown). */
 export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params, extra = ''): string {
   const products = productRangeSql(scope, filters, params, 'products', extra);
-  if (products) return `SELECT product_id, category_l1, brand, category_l2, category_l3, ${MEASURES.join(', ')} FROM (${products})`;
-  return `SELECT product_id, NULL AS category_l1, NULL AS brand, NULL AS category_l2, NULL AS category_l3, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')}
-    FROM (${productRangeSql(scope, filters, params, 'keys', extra)}) GROUP BY product_id`;
+  if (products) return `SELECT product_id, ${MEASURES.join(', ')} FROM (${products})`;
+  return `SELECT product_id, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (${productRangeSql(scope, filters, params, 'keys', extra)}) GROUP BY product_id`;
 }
 
 export interface ProductLabel {
@@ -116,8 +118,22 @@ export interface ProductLabel {
   brand: string;
 }
 
-/** A product's labels when the range totals carry them (one category and brand), else nulls. */
+/** A product's labels when its page row carries them (it has one key so far), else nulls. */
 export type LabelledRow = { product_id: number } & { [K in keyof ProductLabel]: ProductLabel[K] | null };
+
+/**
+ * A page of products (`page`: rows with product_id, already limited) with the labels of products
+ * that have one key so far, from the cumulative table's row at the range's last date (nulls for the
+ * others, and without that table), in `order`.
+ */
+export function labelledPageSql(scope: QueryScope, filters: ResolvedFilters, params: Params, page: string, order: string): string {
+  const range = cumulativeRange(scope, filters);
+  const labels = range?.upTo
+    ? cumulativeRows(range, 'up_to', 'is_product AND is_key', params, 'product_id, category_l1, brand, category_l2, category_l3')
+    : 'SELECT CAST(NULL AS BIGINT) AS product_id, CAST(NULL AS VARCHAR) AS category_l1, CAST(NULL AS VARCHAR) AS brand, CAST(NULL AS VARCHAR) AS category_l2, CAST(NULL AS VARCHAR) AS category_l3 WHERE false';
+  return `WITH page AS (${page})
+SELECT page.*, l.category_l1, l.brand, l.category_l2, l.category_l3 FROM page LEFT JOIN (${labels}) l USING (product_id) ORDER BY ${order}`;
+}
 
 /**
  * Category and brand of a page of products: the row's own when it has them; a product seen under
@@ -125,14 +141,13 @@ export type LabelledRow = { product_id: number } & { [K in keyof ProductLabel]: 
  */
 export async function productLabels(scope: QueryScope, filters: ResolvedFilters, rows: LabelledRow[], rank: string): Promise<Map<number, ProductLabel>> {
   const labels = new Map<number, ProductLabel>();
-  const unknown: number[] = [];
   for (const r of rows) {
     if (r.category_l1 !== null && r.brand !== null) labels.set(r.product_id, { category_l1: r.category_l1, brand: r.brand, category_l2: r.category_l2, category_l3: r.category_l3 });
-    else unknown.push(r.product_id);
   }
-  if (unknown.length === 0) return labels;
+  const pending = rows.filter((r) => !labels.has(r.product_id));
+  if (pending.length === 0) return labels;
   const params: Params = {};
-  const ids = unknown.map((id, i) => ((params[`p${i}`] = id), `$p${i}`)).join(', ');
+  const ids = pending.map((r, i) => ((params[`p${i}`] = r.product_id), `$p${i}`)).join(', ');
   const key = `(${rank}, category_l1, brand)`;
   const found = await scope.db.rows<ProductLabel & { product_id: number }>(
     `SELECT product_id, arg_max(category_l1, ${key}) AS category_l1, arg_max(category_l2, ${key}) AS category_l2, arg_max(category_l3, ${key}) AS category_l3,
@@ -144,33 +159,39 @@ export async function productLabels(scope: QueryScope, filters: ResolvedFilters,
   return labels;
 }
 
-/** The struct fields that carry a product's labels through a top-N aggregate. */
-export const LABEL_FIELDS = "'category_l1': category_l1, 'brand': brand, 'category_l2': category_l2, 'category_l3': category_l3";
+/** Products with activity in the filtered range. */
+function activeProductsSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
+  const range = cumulativeRange(scope, filters);
+  const sliced = filters.categories.length > 0 || filters.brands.length > 0;
+  // Active in the range exactly when the latest active date up to `to` is in it: no join needed.
+  if (range && !sliced) return `SELECT count(*) AS total FROM (${cumulativeRows(range, 'up_to', `is_product AND ${activeIn(range, params)}`, params, 'product_id')})`;
+  return `SELECT count(*) AS total FROM (${perProductSql(scope, filters, params)}) WHERE ${EVENTS} > 0`;
+}
 
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
   const { sort, order, page, pageSize } = scope.input;
-  const offset = (page - 1) * pageSize;
-  const params: Params = { n: offset + pageSize };
-  // One pass: the product count and the first n products in page order (NULLS LAST, then product_id).
+  const params: Params = { n: pageSize, offset: (page - 1) * pageSize };
+  const countParams: Params = {};
+  // Page order: the sort value (NULLS LAST), then product_id. A top-N sort keeps only the page's rows.
   const value = PRODUCT_SORTS[sort];
-  const topN =
-    order === 'desc'
-      ? `max_by(p, (${value} IS NOT NULL, coalesce(${value}, 0), -product_id), $n)`
-      : `min_by(p, (${value} IS NULL, coalesce(${value}, 0), product_id), $n)`;
-  const [result] = await scope.db.rows<{ total: number; top: Array<LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }> | null }>(
-    `SELECT count(*) AS total, ${topN} AS top
-     FROM (
-       SELECT *, ${EVENTS} AS events,
-         {'product_id': product_id, 'views': views, 'carts': carts, 'purchases': purchases, 'revenue_cents': revenue_cents, 'events': ${EVENTS},
-          'price_weight_cents': price_weight_cents, ${LABEL_FIELDS}} AS p
-       FROM (${perProductSql(scope, scope.filters, params)})
-     ) WHERE events > 0`,
-    params,
-  );
-  const rows = (result?.top ?? []).slice(offset, offset + pageSize);
+  const pageOrder = `${value} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, product_id`;
+  const [[count], rows] = await Promise.all([
+    scope.db.rows<{ total: number }>(activeProductsSql(scope, scope.filters, countParams), countParams),
+    scope.db.rows<LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }>(
+      labelledPageSql(
+        scope,
+        scope.filters,
+        params,
+        `SELECT product_id, views, carts, purchases, revenue_cents, ${EVENTS} AS events, price_weight_cents
+         FROM (${perProductSql(scope, scope.filters, params)}) WHERE ${EVENTS} > 0 ORDER BY ${pageOrder} LIMIT $n OFFSET $offset`,
+        pageOrder,
+      ),
+      params,
+    ),
+  ]);
   const labels = await productLabels(scope, scope.filters, rows, EVENTS);
   return {
-    total: result?.total ?? 0,
+    total: count?.total ?? 0,
     page,
     pageSize,
     rows: rows.map((r) => {
@@ -241,16 +262,18 @@ export interface BrandRow {
 
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
-  const range = cumulativeRange(scope, scope.filters, params);
+  const range = cumulativeRange(scope, scope.filters);
   const keys = `is_key ${whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ')}`;
   const sums = (prefix: string) => `sum(views) AS ${prefix}views, sum(carts) AS ${prefix}carts, sum(purchases) AS ${prefix}purchases, sum(revenue_cents) AS ${prefix}revenue_cents`;
   // Brand totals are differences of the brand's summed running totals: no per-product join.
   const totals = range
     ? `WITH upto AS (
-         SELECT brand, count(DISTINCT product_id) FILTER (WHERE last_active_date >= CAST($active_from AS DATE)) AS products, ${sums('')}
-         FROM (${cumulativeRows(range, 'up_to', keys)}) GROUP BY brand
+         -- A product with one key is one product: only the few with several need a distinct count.
+         SELECT brand, count(*) FILTER (WHERE product_keys = 1 AND ${activeIn(range, params)})
+             + count(DISTINCT product_id) FILTER (WHERE product_keys > 1 AND ${activeIn(range, params)}) AS products, ${sums('')}
+         FROM (${cumulativeRows(range, 'up_to', keys, params)}) GROUP BY brand
        ),
-       before AS (SELECT brand, ${sums('b_')} FROM (${cumulativeRows(range, 'before', keys)}) GROUP BY brand)
+       before AS (SELECT brand, ${sums('b_')} FROM (${cumulativeRows(range, 'before', keys, params)}) GROUP BY brand)
        SELECT brand, products, views - coalesce(b_views, 0) AS views, carts - coalesce(b_carts, 0) AS carts, purchases - coalesce(b_purchases, 0) AS purchases,
          (revenue_cents - coalesce(b_revenue_cents, 0)) / 100 AS revenue
        FROM upto LEFT JOIN before USING (brand) WHERE products > 0`
