@@ -1,0 +1,107 @@
+/**
+ * The rows an incremental run evaluates period models over: the users and sessions it touched, as
+ * they were at the base versions a period table records and as they are now.
+ *
+ * Touched sessions are those of the silver.events rows added since the base (silver only appends; any
+ * removed file means a full rebuild). Touched users are those rows' users plus the users those sessions
+ * were filed under before (a late first event can move a session to another user). That suffices:
+ * rows are only added, so a session's facts change only with its own new events, and a session turns
+ * irregular (several dates or users) only while it had one user — its first, already touched. Every
+ * other user's or session's rows are the same before and after, so their shares cancel in the merge.
+ *
+ * Tables filled (each row tagged in_old / in_new; files both versions share are read once):
+ *   inc_sessions  — silver.sessions rows of touched users, with keys;
+ *   inc_facts     — gold.session_facts rows of touched users or sessions;
+ *   inc_irregular — session_key of every irregular session;
+ *   inc_period    — last_date now.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../../db';
+import { filesScanSql, scanSql, type ScanOptions } from '../../delta/scan';
+import { schemaToString } from '../../delta/schema';
+import type { Snapshot } from '../../delta/snapshot';
+import { timed } from '../../profile';
+import { fileChanges, snapshotAt, stillOnDisk, type GoldInput } from './lineage';
+import { keyFromHexSql } from './pseudonym';
+import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
+
+export type Versions = Record<GoldInput, number>;
+
+export type Current = Record<GoldInput, Snapshot>;
+
+export type TouchedRows =
+  /** Nothing was added to silver.events since the base: the tables hold the current answer. */
+  | { kind: 'unchanged' }
+  | { kind: 'ready'; users: number; sessions: number }
+  | { kind: 'unusable'; reason: string };
+
+const TABLES = ['inc_touch', 'inc_probe', 'inc_user_ids', 'inc_users', 'inc_sessions', 'inc_irregular', 'inc_facts', 'inc_period'];
+
+export async function prepareTouchedRows(conn: DuckDBConnection, relations: GoldRelations, base: Versions, current: Current): Promise<TouchedRows> {
+  const before: Partial<Current> = {};
+  for (const input of Object.keys(current) as GoldInput[]) {
+    const snapshot = await snapshotAt(current[input].tableDir, base[input]);
+    if (!snapshot) return { kind: 'unusable', reason: `${input} version ${base[input]} can no longer be read` };
+    if (schemaToString(snapshot.schema) !== schemaToString(current[input].schema)) return { kind: 'unusable', reason: `the schema of ${input} changed` };
+    before[input] = snapshot;
+  }
+  const events = fileChanges(before['silver.events']!, current['silver.events']);
+  if (events.removed.length > 0) return { kind: 'unusable', reason: `silver.events files were removed since version ${base['silver.events']}` };
+  if (events.added.length === 0) return { kind: 'unchanged' };
+  for (const input of ['silver.sessions', 'gold.session_facts'] as const) {
+    if (!stillOnDisk(fileChanges(before[input]!, current[input]).removed)) return { kind: 'unusable', reason: `files of ${input} version ${base[input]} were vacuumed` };
+  }
+  const sessions = (options: Omit<ScanOptions, 'onlyPaths'>) => versionedScanSql(before['silver.sessions']!, current['silver.sessions'], options);
+  const facts = versionedScanSql(before['gold.session_facts']!, current['gold.session_facts']);
+
+  await timed('gold: touched users and sessions', async () => {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_touch AS
+      SELECT DISTINCT user_session, user_id FROM (${scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] }).sql})`);
+    // One narrow pass over both versions of silver.sessions: the touched sessions' users, and every irregular session.
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_probe AS
+      SELECT user_session, user_id, ${IRREGULAR_SQL} AS is_irregular, in_old, in_new
+      FROM (${sessions({ columns: ['user_session', 'user_id', 'has_multiple_users', 'session_end_at', 'session_start_date'] })})
+      WHERE ${IRREGULAR_SQL} OR user_session IN (SELECT user_session FROM inc_touch)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_user_ids AS
+      SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_probe WHERE user_session IN (SELECT user_session FROM inc_touch)`);
+    await relations.keyUsers('SELECT user_id FROM inc_user_ids');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_users AS
+      SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
+  });
+  await timed('gold: touched rows', async () => {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_sessions AS
+      SELECT ${KEYED_SESSION_COLUMNS}, s.in_old, s.in_new
+      FROM (${sessions({})}) s JOIN g_user_keys k USING (user_id)
+      WHERE s.user_id IN (SELECT user_id FROM inc_users)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_irregular AS
+      SELECT ${sessionKeySql('user_session')} AS session_key, in_old, in_new FROM inc_probe WHERE is_irregular`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_facts AS
+      SELECT * FROM (${facts})
+      WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_period AS
+      SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
+  });
+  const [counts] = await queryRows<{ users: number; sessions: number }>(
+    conn,
+    'SELECT (SELECT count(*) FROM inc_users) AS users, (SELECT count(DISTINCT user_session) FROM inc_touch) AS sessions',
+  );
+  return { kind: 'ready', ...counts };
+}
+
+export async function dropTouchedRows(conn: DuckDBConnection): Promise<void> {
+  for (const table of TABLES) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+}
+
+/**
+ * Rows of a table at two versions, each once, with in_old / in_new saying which versions hold it:
+ * files both snapshots share are read once, then the files only the older one had, then the new ones.
+ */
+export function versionedScanSql(before: Snapshot, after: Snapshot, options: Omit<ScanOptions, 'onlyPaths'> = {}): string {
+  const { removed, added, kept } = fileChanges(before, after);
+  const part = (snapshot: Snapshot, files: typeof kept, inOld: boolean, inNew: boolean) => {
+    const wanted = new Set(files.map((f) => f.absolutePath));
+    const pruned = snapshot.prune(options.predicate).files.filter((f) => wanted.has(f.absolutePath));
+    return `SELECT *, ${inOld} AS in_old, ${inNew} AS in_new FROM (${filesScanSql(snapshot, pruned, options)})`;
+  };
+  return [part(after, kept, true, true), part(before, removed, true, false), part(after, added, false, true)].join('\nUNION ALL BY NAME\n');
+}
