@@ -9,6 +9,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { WriteResult } from '../../delta/operations';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
+import { failpoint } from '../../failpoint';
 import { TABLES, tableDir } from '../tables';
 import { datesToRebuild, runDailyModels } from './daily-stage';
 import { runPeriodModels } from './period-stage';
@@ -66,6 +67,7 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
 }
 
 function track(result: GoldResult, name: string, written: WriteResult): void {
+  failpoint(`gold.${name}`);
   const entry = result.tables.find((t) => t.name === name);
   if (entry) {
     entry.version = written.version;

@@ -54,33 +54,30 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   const sessions = (options: Omit<ScanOptions, 'onlyPaths'>) => versionedScanSql(before['silver.sessions']!, current['silver.sessions'], options);
   const facts = versionedScanSql(before['gold.session_facts']!, current['gold.session_facts']);
 
-  await timed('gold: touched users and sessions', async () => {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_touch AS
-      SELECT DISTINCT user_session, user_id FROM (${scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] }).sql})`);
-    // One narrow pass over both versions of silver.sessions: the touched sessions' users, and every irregular session.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_probe AS
-      SELECT user_session, user_id, ${IRREGULAR_SQL} AS is_irregular, in_old, in_new
-      FROM (${sessions({ columns: ['user_session', 'user_id', 'has_multiple_users', 'session_end_at', 'session_start_date'] })})
-      WHERE ${IRREGULAR_SQL} OR user_session IN (SELECT user_session FROM inc_touch)`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_user_ids AS
-      SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_probe WHERE user_session IN (SELECT user_session FROM inc_touch)`);
-    await relations.keyUsers('SELECT user_id FROM inc_user_ids');
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_users AS
-      SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
-  });
-  await timed('gold: touched rows', async () => {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_sessions AS
-      SELECT ${KEYED_SESSION_COLUMNS}, s.in_old, s.in_new
-      FROM (${sessions({})}) s JOIN g_user_keys k USING (user_id)
-      WHERE s.user_id IN (SELECT user_id FROM inc_users)`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_irregular AS
-      SELECT ${sessionKeySql('user_session')} AS session_key, in_old, in_new FROM inc_probe WHERE is_irregular`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_facts AS
-      SELECT * FROM (${facts})
-      WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_period AS
-      SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
-  });
+  const touch = scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] });
+  const step = (table: string, sql: string) => timed(`gold: touched rows: ${table}`, () => conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
+  await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
+  // One narrow pass over both versions of silver.sessions: the touched sessions' users, and every irregular session.
+  await step(
+    'inc_probe',
+    `SELECT user_session, user_id, ${IRREGULAR_SQL} AS is_irregular, in_old, in_new
+     FROM (${sessions({ columns: ['user_session', 'user_id', 'has_multiple_users', 'session_end_at', 'session_start_date'] })})
+     WHERE ${IRREGULAR_SQL} OR user_session IN (SELECT user_session FROM inc_touch)`,
+  );
+  await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_probe WHERE user_session IN (SELECT user_session FROM inc_touch)');
+  await relations.keyUsers('SELECT user_id FROM inc_user_ids');
+  await step('inc_users', `SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
+  await step(
+    'inc_sessions',
+    `SELECT ${KEYED_SESSION_COLUMNS}, s.in_old, s.in_new FROM (${sessions({})}) s JOIN g_user_keys k USING (user_id)
+     WHERE s.user_id IN (SELECT user_id FROM inc_users)`,
+  );
+  await step('inc_irregular', `SELECT ${sessionKeySql('user_session')} AS session_key, in_old, in_new FROM inc_probe WHERE is_irregular`);
+  await step(
+    'inc_facts',
+    `SELECT * FROM (${facts}) WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`,
+  );
+  await step('inc_period', `SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
   const [counts] = await queryRows<{ users: number; sessions: number }>(
     conn,
     'SELECT (SELECT count(*) FROM inc_users) AS users, (SELECT count(DISTINCT user_session) FROM inc_touch) AS sessions',

@@ -77,10 +77,18 @@ export async function runPeriodModels(options: PeriodOptions): Promise<void> {
   }
 }
 
-/** Hash of what a table's rows depend on besides its inputs: the model's SQL and merge. */
+/**
+ * Hash of what a table's rows depend on besides its inputs: the model's SQL and its merge, rendered
+ * over placeholder relations (function source text would differ between TypeScript transpilers).
+ */
 function modelFingerprint(model: GoldModel): string {
-  const merge = JSON.stringify(model.merge ?? null, (_key, value: unknown) => (typeof value === 'function' ? String(value) : value));
-  return createHash('sha256').update(model.sql).update(merge).digest('hex').slice(0, 12);
+  const inputs = { stored: '$stored', old: '$old', new: '$new' };
+  const merge = model.merge;
+  const parts = [model.sql, merge?.kind ?? 'none'];
+  if (merge?.kind === 'sums') parts.push(merge.sums.join(','), merge.derived?.columns.join(',') ?? '', merge.derived?.sql('$merged') ?? '', merge.orderBy);
+  if (merge?.kind === 'rows') parts.push(merge.orderBy);
+  if (merge?.kind === 'custom') parts.push(merge.staged(inputs), merge.inconsistent(inputs), merge.result('$staged'));
+  return createHash('sha256').update(parts.join('\n--\n')).digest('hex').slice(0, 12);
 }
 
 async function planTable(dir: string, fingerprint: string, current: Versions, fullRefresh: boolean): Promise<Plan> {
@@ -120,15 +128,19 @@ async function rebuildTable(options: PeriodOptions, model: GoldModel, txns: Retu
 async function mergeTable(options: PeriodOptions, model: GoldModel, txns: ReturnType<typeof lineageTxns>): Promise<WriteResult | undefined> {
   const { conn, relations } = options;
   const dir = options.tableDir(model.name);
-  for (const side of ['old', 'new'] as const) {
-    await relations.usePeriodInputs(side);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE inc_${side}_rows AS ${model.sql}`);
-  }
   const stored = await (await DeltaTable.open(dir)).snapshot();
   const plan = mergePlan(model, { stored: `(${scanSql(stored).sql})`, old: 'inc_old_rows', new: 'inc_new_rows' }, stored.schema.fields);
   try {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${plan.staged}`);
-    const [{ n }] = await queryRows<{ n: number }>(conn, plan.inconsistent);
+    await timed(`gold: ${model.name}: over touched rows`, async () => {
+      for (const side of ['old', 'new'] as const) {
+        await relations.usePeriodInputs(side);
+        await conn.run(`CREATE OR REPLACE TEMP TABLE inc_${side}_rows AS ${model.sql}`);
+      }
+    });
+    const [{ n }] = await timed(`gold: ${model.name}: merge`, async () => {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${plan.staged}`);
+      return queryRows<{ n: number }>(conn, plan.inconsistent);
+    });
     if (n > 0) return undefined;
     return await overwrite(conn, dir, plan.result, { txns, operationParameters: { runId: options.runId, period: 'merge', readVersion: stored.version } });
   } finally {

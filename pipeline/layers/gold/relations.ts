@@ -41,7 +41,11 @@ export class GoldRelations {
     await this.conn.run('CREATE OR REPLACE TEMP TABLE g_user_keys (user_id BIGINT, user_pseudonym VARCHAR)');
   }
 
-  /** Keys for every user of silver.sessions (full rebuilds: one pass instead of one per chunk). */
+  /**
+   * Keys for every user of silver.sessions (full rebuilds: one pass instead of one per chunk). A
+   * session carries only its first user, so users met only later in another's session are keyed by
+   * `keyUsers` as their events come.
+   */
   async keyAllUsers(): Promise<void> {
     if (this.#allUserKeys) return;
     await timed('gold: user pseudonyms', () =>
@@ -56,7 +60,6 @@ export class GoldRelations {
 
   /** Adds keys for the users of `userIds` (a query with a user_id column) that have none yet. */
   async keyUsers(userIds: string): Promise<void> {
-    if (this.#allUserKeys) return;
     await this.conn.run(
       `INSERT INTO g_user_keys SELECT user_id, ${hmacSql('user_id')} FROM (SELECT DISTINCT user_id FROM (${userIds})) ANTI JOIN g_user_keys USING (user_id)`,
       this.hmac,
