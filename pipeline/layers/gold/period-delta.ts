@@ -9,9 +9,13 @@
  * irregular (several dates or users) only while it had one user — its first, already touched. Every
  * other user's or session's rows are the same before and after, so their shares cancel in the merge.
  *
- * Tables filled (each row tagged in_old / in_new; files both versions share are read once):
+ * silver.sessions is a function of silver.events, so only the touched sessions' rows differ between
+ * its two versions: the old version is read for those alone (silver rewrites whole start-date
+ * partitions, often all of them, so comparing files would read the table twice). A row count check
+ * guards this. Tables filled, each row tagged in_old / in_new:
  *   inc_sessions  — silver.sessions rows of touched users, with keys;
- *   inc_facts     — gold.session_facts rows of touched users or sessions;
+ *   inc_facts     — gold.session_facts rows of touched users or sessions (files both versions share
+ *                   are read once);
  *   inc_irregular — session_key of every irregular session;
  *   inc_period    — last_date now.
  */
@@ -35,7 +39,7 @@ export type TouchedRows =
   | { kind: 'ready'; users: number; sessions: number }
   | { kind: 'unusable'; reason: string };
 
-const TABLES = ['inc_touch', 'inc_probe', 'inc_user_ids', 'inc_users', 'inc_sessions', 'inc_irregular', 'inc_facts', 'inc_period'];
+const TABLES = ['inc_touch', 'inc_then', 'inc_user_ids', 'inc_users', 'inc_now', 'inc_sessions', 'inc_irregular', 'inc_facts', 'inc_period'];
 
 export async function prepareTouchedRows(conn: DuckDBConnection, relations: GoldRelations, base: Versions, current: Current): Promise<TouchedRows> {
   const before: Partial<Current> = {};
@@ -51,38 +55,43 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   for (const input of ['silver.sessions', 'gold.session_facts'] as const) {
     if (!stillOnDisk(fileChanges(before[input]!, current[input]).removed)) return { kind: 'unusable', reason: `files of ${input} version ${base[input]} were vacuumed` };
   }
-  const sessions = (options: Omit<ScanOptions, 'onlyPaths'>) => versionedScanSql(before['silver.sessions']!, current['silver.sessions'], options);
   const facts = versionedScanSql(before['gold.session_facts']!, current['gold.session_facts']);
-
   const touch = scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] });
   const step = (table: string, sql: string) => timed(`gold: touched rows: ${table}`, () => conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
   await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
-  // One narrow pass over both versions of silver.sessions: the touched sessions' users, and every irregular session.
-  await step(
-    'inc_probe',
-    `SELECT user_session, user_id, ${IRREGULAR_SQL} AS is_irregular, in_old, in_new
-     FROM (${sessions({ columns: ['user_session', 'user_id', 'has_multiple_users', 'session_end_at', 'session_start_date'] })})
-     WHERE ${IRREGULAR_SQL} OR user_session IN (SELECT user_session FROM inc_touch)`,
-  );
-  await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_probe WHERE user_session IN (SELECT user_session FROM inc_touch)');
+  await step('inc_then', `SELECT * FROM (${scanSql(before['silver.sessions']!).sql}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
+  await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');
   await relations.keyUsers('SELECT user_id FROM inc_user_ids');
   await step('inc_users', `SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
+  // One pass over the current sessions: the touched users' (the touched sessions' new users among them) and every irregular one.
+  await step('inc_now', `SELECT * FROM (${scanSql(current['silver.sessions']).sql}) WHERE user_id IN (SELECT user_id FROM inc_users) OR ${IRREGULAR_SQL}`);
+  const [check] = await queryRows<{ touched: number; existed: number; users: number }>(
+    conn,
+    'SELECT (SELECT count(DISTINCT user_session) FROM inc_touch) AS touched, (SELECT count(*) FROM inc_then) AS existed, (SELECT count(*) FROM inc_users) AS users',
+  );
+  const grew = (current['silver.sessions'].numRecords ?? NaN) - (before['silver.sessions']!.numRecords ?? NaN);
+  if (grew !== check.touched - check.existed) {
+    return { kind: 'unusable', reason: `silver.sessions grew by ${grew} rows, not by the ${check.touched - check.existed} new sessions of the added events` };
+  }
+  const untouched = 'user_session NOT IN (SELECT user_session FROM inc_touch)';
   await step(
     'inc_sessions',
-    `SELECT ${KEYED_SESSION_COLUMNS}, s.in_old, s.in_new FROM (${sessions({})}) s JOIN g_user_keys k USING (user_id)
-     WHERE s.user_id IN (SELECT user_id FROM inc_users)`,
+    `SELECT ${KEYED_SESSION_COLUMNS}, ${untouched} AS in_old, true AS in_new FROM inc_now s JOIN g_user_keys k USING (user_id) WHERE s.user_id IN (SELECT user_id FROM inc_users)
+     UNION ALL
+     SELECT ${KEYED_SESSION_COLUMNS}, true AS in_old, false AS in_new FROM inc_then s JOIN g_user_keys k USING (user_id)`,
   );
-  await step('inc_irregular', `SELECT ${sessionKeySql('user_session')} AS session_key, in_old, in_new FROM inc_probe WHERE is_irregular`);
+  await step(
+    'inc_irregular',
+    `SELECT ${sessionKeySql('user_session')} AS session_key, ${untouched} AS in_old, true AS in_new FROM inc_now WHERE ${IRREGULAR_SQL}
+     UNION ALL
+     SELECT ${sessionKeySql('user_session')}, true, false FROM inc_then WHERE ${IRREGULAR_SQL}`,
+  );
   await step(
     'inc_facts',
     `SELECT * FROM (${facts}) WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`,
   );
   await step('inc_period', `SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
-  const [counts] = await queryRows<{ users: number; sessions: number }>(
-    conn,
-    'SELECT (SELECT count(*) FROM inc_users) AS users, (SELECT count(DISTINCT user_session) FROM inc_touch) AS sessions',
-  );
-  return { kind: 'ready', ...counts };
+  return { kind: 'ready', users: check.users, sessions: check.touched };
 }
 
 export async function dropTouchedRows(conn: DuckDBConnection): Promise<void> {
