@@ -39,13 +39,14 @@ export interface MergeInputs {
  *   table becomes stored − old + new per key, without keys whose sums all became zero; `derived`
  *   columns are recomputed from the merged rows (a relation named by the argument).
  * - rows: each entity contributes whole rows, so the table is the multiset stored − old + new.
- * - custom: SQL over the merge inputs; `inconsistent` counts signs that stored was not what the
- *   recorded base says (then the table is rebuilt whole).
+ * - custom: `staged` (SQL over the merge inputs) is kept in a temp table that `inconsistent` and
+ *   `result` read; `inconsistent` counts signs that stored was not what the recorded base says (then
+ *   the table is rebuilt whole).
  */
 export type PeriodMerge =
   | { kind: 'sums'; sums: string[]; derived?: { columns: string[]; sql: (merged: string) => string }; orderBy: string }
   | { kind: 'rows'; orderBy: string }
-  | { kind: 'custom'; staged: (inputs: MergeInputs) => string; inconsistent: (inputs: MergeInputs) => string; result: (staged: string) => string };
+  | { kind: 'custom'; staged: (inputs: MergeInputs) => string; inconsistent: (inputs: MergeInputs, staged: string) => string; result: (staged: string) => string };
 
 export function defineModel(model: GoldModel): GoldModel {
   return model;

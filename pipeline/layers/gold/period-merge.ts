@@ -28,7 +28,7 @@ export function mergePlan(model: GoldModel, inputs: MergeInputs, columns: readon
     case 'rows':
       return rowsPlan(merge.orderBy, inputs, columns);
     case 'custom':
-      return { staged: merge.staged(inputs), inconsistent: merge.inconsistent(inputs), result: merge.result(STAGED) };
+      return { staged: merge.staged(inputs), inconsistent: merge.inconsistent(inputs, STAGED), result: merge.result(STAGED) };
   }
 }
 

@@ -87,7 +87,7 @@ function modelFingerprint(model: GoldModel): string {
   const parts = [model.sql, merge?.kind ?? 'none'];
   if (merge?.kind === 'sums') parts.push(merge.sums.join(','), merge.derived?.columns.join(',') ?? '', merge.derived?.sql('$merged') ?? '', merge.orderBy);
   if (merge?.kind === 'rows') parts.push(merge.orderBy);
-  if (merge?.kind === 'custom') parts.push(merge.staged(inputs), merge.inconsistent(inputs), merge.result('$staged'));
+  if (merge?.kind === 'custom') parts.push(merge.staged(inputs), merge.inconsistent(inputs, '$staged'), merge.result('$staged'));
   return createHash('sha256').update(parts.join('\n--\n')).digest('hex').slice(0, 12);
 }
 

@@ -70,18 +70,17 @@ export const userSummary = defineModel({
   description:
     'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is a 60-bit prefix of HMAC-SHA-256(user_id); user_pseudonym the full hex.',
   sql: `WITH users AS MATERIALIZED (${USER_AGGREGATES}) SELECT * FROM (${scoredUsersSql('users')})`,
-  // Touched users' aggregates replace their stored ones (a user's share is their own row); then all are re-scored.
+  // Touched users' aggregates replace their stored ones (a user's share is their own row); then all
+  // are re-scored. The stored table is read once: __replaced marks its rows of touched users.
   merge: {
     kind: 'custom',
     staged: ({ stored, old, new: now }) => `
-      SELECT ${USER_COLUMNS} FROM ${stored} ANTI JOIN (SELECT user_key FROM ${old} UNION ALL SELECT user_key FROM ${now}) USING (user_key)
-      UNION ALL SELECT ${USER_COLUMNS} FROM ${now}`,
+      SELECT ${USER_COLUMNS}, user_key IN (SELECT user_key FROM ${old} UNION ALL SELECT user_key FROM ${now}) AS __replaced FROM ${stored}
+      UNION ALL SELECT ${USER_COLUMNS}, NULL FROM ${now}`,
     // Touched users' old aggregates must be the stored ones.
-    inconsistent: ({ stored, old }) => `
-      SELECT count(*) AS n FROM (
-        SELECT ${USER_COLUMNS} FROM ${old}
-        EXCEPT ALL SELECT ${USER_COLUMNS} FROM ${stored} WHERE user_key IN (SELECT user_key FROM ${old}))`,
-    result: scoredUsersSql,
+    inconsistent: ({ old }, staged) => `
+      SELECT count(*) AS n FROM (SELECT ${USER_COLUMNS} FROM ${old} EXCEPT ALL SELECT ${USER_COLUMNS} FROM ${staged} WHERE __replaced)`,
+    result: (staged) => scoredUsersSql(`(SELECT ${USER_COLUMNS} FROM ${staged} WHERE __replaced IS NOT TRUE)`),
   },
 });
 
