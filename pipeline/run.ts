@@ -103,8 +103,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         instance,
         lakeDir: options.lakeDir,
         runId,
-        // Nothing new in silver: nothing to rebuild (a full refresh rebuilds every date).
-        dates: options.fullRefresh ? undefined : silver.touchedDates,
+        // Otherwise each gold table catches up from the input versions it records.
+        fullRefresh: Boolean(options.fullRefresh),
         log,
       }),
     (g) => ({

@@ -28,6 +28,8 @@ export interface WriteOptions {
   params?: QueryParams;
   /** Idempotent writers: skip the write when (appId, version) is already committed. */
   txn?: TxnId;
+  /** More app versions to record in the commit, without the skip check (the caller decided to write). */
+  txns?: TxnId[];
   /** Add the query's new columns (as nullable) to the table schema. */
   mergeSchema?: boolean;
   /** For a new table; for an existing one it must match. */
@@ -171,7 +173,7 @@ async function write(conn: DuckDBConnection, dir: string, query: string, mode: M
     removes = [...snapshot.addActions.values()].filter((a) => matchesAny(p.partitionColumns.length ? a.partitionValues ?? {} : {}, mode.partitions)).map((a) => removeFor(a, now));
     readScope = { kind: 'partitions', partitions: mode.partitions };
   }
-  const txns: TxnAction[] = options.txn ? [{ appId: options.txn.appId, version: options.txn.version, lastUpdated: now }] : [];
+  const txns: TxnAction[] = [...(options.txn ? [options.txn] : []), ...(options.txns ?? [])].map((t) => ({ appId: t.appId, version: t.version, lastUpdated: now }));
   const request: CommitRequest = {
     operation,
     operationParameters: {

@@ -28,7 +28,8 @@ export const SERVING: Partial<Record<GoldTable, ServingSpec>> = {
   user_carryover: { mode: 'memory', orderBy: 'slice_level, category_l1, brand, measure, event_date' },
   irregular_session_facts: { mode: 'memory', orderBy: 'category_l1, brand, event_date' },
   distinct_carryover: { mode: 'memory', orderBy: 'entity, event_date' },
-  product_cumulative: { mode: 'memory', orderBy: 'event_date, category_l1, brand, product_id' },
+  // One file per date: copied in file order, its rows stay clustered by date (the filter every query has).
+  product_cumulative: { mode: 'memory' },
   pair_daily: { mode: 'memory', orderBy: 'category_l1, brand, event_date' },
 };
 

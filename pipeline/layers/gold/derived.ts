@@ -1,7 +1,7 @@
 /**
  * Builds the serving models of models/derived.ts after the daily and period models: each compares
- * the version of its source it last reflected (its `txn`) with the source's current version and
- * rewrites only what changed, recording the new source version in the same commit.
+ * the version of its source it last reflected (its lineage `txn`, lineage.ts) with the source's
+ * current version and rewrites only what changed, recording the new source version in the same commit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withoutInsertionOrder } from '../../db';
@@ -10,29 +10,24 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
-import { PRODUCT_MEASURES, changedDates, partitionDates, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
-
-const appId = (source: string) => `clicklake.gold.${source}`;
+import { fileChanges, lineageTxns, recordedVersions, snapshotAt, type DerivedInput } from './lineage';
+import { PRODUCT_MEASURES, partitionDates, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
 
 interface Derived {
   name: string;
   written: WriteResult;
 }
 
-async function open(dir: string, version?: number): Promise<Snapshot | undefined> {
-  if (!DeltaTable.exists(dir)) return undefined;
-  try {
-    return await (await DeltaTable.open(dir)).snapshot(version === undefined ? {} : { version });
-  } catch {
-    // A version no longer readable (vacuumed, log cleaned up): rebuild from the current one.
-    return undefined;
-  }
+async function latest(dir: string): Promise<Snapshot | undefined> {
+  return DeltaTable.exists(dir) ? (await DeltaTable.open(dir)).snapshot() : undefined;
 }
 
-/** The source version this table reflects, when its table and that source version are readable. */
-async function reflected(target: Snapshot | undefined, sourceDir: string, source: string): Promise<Snapshot | undefined> {
-  const version = target?.txnVersion(appId(source));
-  return version === undefined ? undefined : open(sourceDir, version);
+/** The gold source of a derived table as a lineage input. */
+const input = (source: 'product_daily' | 'user_summary'): DerivedInput => `gold.${source}`;
+
+/** The source version a derived table records, or undefined. */
+function recorded(target: Snapshot | undefined, source: 'product_daily' | 'user_summary'): number | undefined {
+  return target && recordedVersions(target, [input(source)])?.[input(source)];
 }
 
 export async function buildDerived(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string, full: boolean): Promise<Derived[]> {
@@ -46,15 +41,20 @@ export async function buildDerived(conn: DuckDBConnection, dirOf: (name: string)
 
 async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string, full: boolean): Promise<WriteResult | undefined> {
   const dir = dirOf(productCumulative.name);
-  const source = await open(dirOf(productCumulative.source));
+  const source = await latest(dirOf(productCumulative.source));
   if (!source) return undefined;
-  const target = full ? undefined : await open(dir);
-  if (target && target.txnVersion(appId(productCumulative.source)) === source.version) return undefined;
-  const base = target && (await reflected(target, dirOf(productCumulative.source), productCumulative.source));
+  const target = full ? undefined : await latest(dir);
+  const version = recorded(target, productCumulative.source);
+  if (version === source.version) return undefined;
+  // A version no longer readable (log cleaned up) leaves no base: rebuild whole.
+  const base = version === undefined ? undefined : await snapshotAt(source.tableDir, version);
   const sourceDates = partitionDates(source);
   const targetDates = target ? partitionDates(target) : [];
   // Dates to recompute: those whose product_daily files changed, and any the table lacks.
-  const changed = base ? [...changedDates(base, source), ...sourceDates.filter((d) => !targetDates.includes(d))].sort() : sourceDates;
+  const changes = base && fileChanges(base, source);
+  const changed = changes
+    ? [...new Set([...changes.removed, ...changes.added].map((f) => f.partitionValues.event_date!)), ...sourceDates.filter((d) => !targetDates.includes(d))].sort()
+    : sourceDates;
   if (changed.length === 0) return undefined;
   const prevDate = targetDates.filter((d) => d < changed[0]).pop();
   // From the partition before the first changed date on; a whole rebuild when there is none.
@@ -69,7 +69,7 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
            ${PRODUCT_MEASURES.map((m) => `${m} BIGINT`).join(', ')})`,
   );
   try {
-    const options = { txn: { appId: appId(productCumulative.source), version: source.version }, operationParameters: { runId } };
+    const options = { txns: lineageTxns({ [input(productCumulative.source)]: source.version }), operationParameters: { runId } };
     // Row order does not matter: the API sorts the table as it loads it.
     if (from === undefined) {
       return await withoutInsertionOrder(conn, () =>
@@ -85,12 +85,11 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
 
 async function updateUserSegments(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string): Promise<WriteResult | undefined> {
   const dir = dirOf(userSegments.name);
-  const source = await open(dirOf(userSegments.source));
+  const source = await latest(dirOf(userSegments.source));
   if (!source) return undefined;
-  const target = await open(dir);
-  if (target && target.txnVersion(appId(userSegments.source)) === source.version) return undefined;
+  if (recorded(await latest(dir), userSegments.source) === source.version) return undefined;
   return overwrite(conn, dir, userSegmentsSql(`(${scanSql(source).sql})`), {
-    txn: { appId: appId(userSegments.source), version: source.version },
+    txns: lineageTxns({ [input(userSegments.source)]: source.version }),
     createIfMissing: true,
     overwriteSchema: true,
     operationParameters: { runId },

@@ -294,7 +294,12 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
       conn,
       "SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged) ORDER BY 1",
     );
-    if (dates.length === 0) return;
+    if (dates.length === 0) {
+      // A batch of duplicates only: no session changed, but the table has seen the batch (else the next
+      // run would find it lagging and rebuild it from every event).
+      await append(conn, dir, `SELECT * FROM ${partitions([])} LIMIT 0`, { txn, operationParameters: params });
+      return;
+    }
     const kept = `SELECT * FROM ${partitions(dates.map((r) => r.d))} WHERE user_session NOT IN (SELECT user_session FROM s_merged)`;
     await replacePartitions(conn, dir, `${kept} UNION ALL BY NAME SELECT * FROM s_merged`, {
       partitions: dates.map((r) => ({ session_start_date: r.d })),

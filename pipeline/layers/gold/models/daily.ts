@@ -130,7 +130,7 @@ export const timeToPurchase = defineModel({
   sql: `
 WITH events AS (SELECT * FROM g_events),
 session_start AS (
-  SELECT session_key, session_start_at AS started_at FROM g_sessions
+  SELECT session_key, session_start_at AS started_at FROM g_session_starts
 ),
 purchases AS (
   SELECT e.event_date, e.category_l1, e.brand_label AS brand,

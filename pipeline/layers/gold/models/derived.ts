@@ -1,7 +1,7 @@
 /**
  * Serving models derived from other gold tables (not from silver): the forms the API reads instead of
- * grouping large tables per request. Each records, as a Delta `txn`, the version of its source table
- * it reflects, so a run rebuilds only what its source changed since — also after a run that stopped
+ * grouping large tables per request. Each records, as a lineage `txn` (lineage.ts), the version of its
+ * source table it reflects, so a run rebuilds only what its source changed since — also after a run that stopped
  * between the source's commit and this one.
  *
  * - product_cumulative: running totals per product from gold.product_daily, partitioned by
@@ -108,20 +108,6 @@ SELECT rfm_segment, behaviour_segment, count(*) AS users, CAST(sum(sessions) AS 
   CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, CAST(sum(recency_days) AS BIGINT) AS recency_days_sum, count(recency_days) AS recency_users
 FROM ${source} GROUP BY rfm_segment, behaviour_segment
 ORDER BY rfm_segment, behaviour_segment`;
-}
-
-/**
- * event_date partitions whose files differ between two snapshots of a date-partitioned table (data
- * files are immutable, so a changed partition has a file only one side has).
- */
-export function changedDates(before: Snapshot, after: Snapshot): string[] {
-  const dates = new Set<string>();
-  const collect = (from: Snapshot, other: Snapshot) => {
-    for (const [file, add] of from.addActions) if (!other.addActions.has(file) && add.partitionValues?.event_date) dates.add(add.partitionValues.event_date);
-  };
-  collect(before, after);
-  collect(after, before);
-  return [...dates].sort();
 }
 
 export function partitionDates(snapshot: Snapshot): string[] {

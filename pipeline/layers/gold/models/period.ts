@@ -1,17 +1,12 @@
-/** Period gold models: computed over everything loaded, rebuilt whole on every run that changes silver. */
+/**
+ * Period gold models: computed over everything loaded. An incremental run folds the change of the
+ * users and sessions it touched into each table (see `merge` and period-stage.ts).
+ */
 import { defineModel } from '../model';
 import { irregularSessionFacts, userCarryover } from './slices';
 
-export const userSummary = defineModel({
-  name: 'user_summary',
-  kind: 'period',
-  grain: 'one row per user (keyed pseudonym)',
-  description:
-    'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is a 60-bit prefix of HMAC-SHA-256(user_id); user_pseudonym the full hex.',
-  sql: `
-WITH sessions AS (SELECT * FROM g_sessions),
-period AS (SELECT max(session_end_at)::DATE AS last_date FROM sessions),
-users AS (
+/** Per-user aggregates of user_summary (its columns before scoring), from sessions. */
+const USER_AGGREGATES = `
   SELECT
     user_key,
     any_value(user_pseudonym) AS user_pseudonym,
@@ -23,15 +18,31 @@ users AS (
     count(*) FILTER (WHERE is_converted) AS orders,
     sum(revenue)::DECIMAL(18, 2) AS revenue,
     max(session_end_at) FILTER (WHERE is_converted)::DATE AS last_purchase_date
-  FROM sessions GROUP BY user_key
+  FROM g_sessions GROUP BY user_key`;
+
+const USER_COLUMNS = 'user_key, user_pseudonym, first_seen_date, last_seen_date, active_days, sessions, views, carts, purchases, orders, revenue, last_purchase_date';
+
+/**
+ * RFM scores over all users' aggregates (the relation `users`). Scores rank every buyer, so an
+ * incremental run re-scores the whole narrow table; user_key breaks ties so equal buyers score the
+ * same in every run. Ranking the buyers alone (a tenth of the users) and joining the scores back is
+ * several times faster than windows over every user's whole row. No ORDER BY: keys are uniform
+ * hashes, so sorted row groups would let no query skip any, and sorting the wide rows cost seconds.
+ */
+const scoredUsersSql = (users: string) => `
+WITH period AS (SELECT last_date FROM g_period),
+buyer_scores AS (
+  SELECT user_key,
+    ntile(5) OVER (ORDER BY last_purchase_date, user_key) AS r_score,
+    ntile(5) OVER (ORDER BY orders, revenue, user_key) AS f_score,
+    ntile(5) OVER (ORDER BY revenue, user_key) AS m_score
+  FROM ${users} WHERE orders > 0
 ),
 scored AS (
   SELECT u.*,
     CASE WHEN orders > 0 THEN datediff('day', last_purchase_date, p.last_date) END AS recency_days,
-    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY last_purchase_date) END AS r_score,
-    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY orders, revenue) END AS f_score,
-    CASE WHEN orders > 0 THEN ntile(5) OVER (PARTITION BY orders > 0 ORDER BY revenue) END AS m_score
-  FROM users u CROSS JOIN period p
+    b.r_score, b.f_score, b.m_score
+  FROM ${users} u CROSS JOIN period p LEFT JOIN buyer_scores b USING (user_key)
 ),
 final AS (
   SELECT *,
@@ -50,7 +61,27 @@ final AS (
     date_trunc('week', first_seen_date)::DATE AS cohort_week
   FROM scored
 )
-SELECT * FROM final ORDER BY user_key`,
+SELECT * FROM final`;
+
+export const userSummary = defineModel({
+  name: 'user_summary',
+  kind: 'period',
+  grain: 'one row per user (keyed pseudonym)',
+  description:
+    'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is a 60-bit prefix of HMAC-SHA-256(user_id); user_pseudonym the full hex.',
+  sql: `WITH users AS MATERIALIZED (${USER_AGGREGATES}) SELECT * FROM (${scoredUsersSql('users')})`,
+  // Touched users' aggregates replace their stored ones (a user's share is their own row); then all
+  // are re-scored. The stored table is read once: __replaced marks its rows of touched users.
+  merge: {
+    kind: 'custom',
+    staged: ({ stored, old, new: now }) => `
+      SELECT ${USER_COLUMNS}, user_key IN (SELECT user_key FROM ${old} UNION ALL SELECT user_key FROM ${now}) AS __replaced FROM ${stored}
+      UNION ALL SELECT ${USER_COLUMNS}, NULL FROM ${now}`,
+    // Touched users' old aggregates must be the stored ones.
+    inconsistent: ({ old }, staged) => `
+      SELECT count(*) AS n FROM (SELECT ${USER_COLUMNS} FROM ${old} EXCEPT ALL SELECT ${USER_COLUMNS} FROM ${staged} WHERE __replaced)`,
+    result: (staged) => scoredUsersSql(`(SELECT ${USER_COLUMNS} FROM ${staged} WHERE __replaced IS NOT TRUE)`),
+  },
 });
 
 export const cohortRetention = defineModel({
@@ -76,6 +107,20 @@ final AS (
   GROUP BY a.cohort_week, a.week_offset, s.cohort_users
 )
 SELECT * FROM final ORDER BY cohort_week, week_offset`,
+  // Active users add up per (cohort, offset); every member is active at offset 0, so the merged
+  // offset-0 sum of cohort_users is the cohort's size.
+  merge: {
+    kind: 'sums',
+    sums: ['active_users', 'cohort_users'],
+    derived: {
+      columns: ['cohort_users', 'retention_rate'],
+      sql: (merged) => `
+        SELECT m.cohort_week, m.week_offset, s.cohort_users, m.active_users, round(m.active_users / s.cohort_users, 6) AS retention_rate
+        FROM ${merged} m JOIN (SELECT cohort_week, cohort_users FROM ${merged} WHERE week_offset = 0) s USING (cohort_week)
+        WHERE m.active_users > 0`,
+    },
+    orderBy: 'cohort_week, week_offset',
+  },
 });
 
 export const sessionDistribution = defineModel({
@@ -101,6 +146,7 @@ final AS (
   FROM sessions GROUP BY ALL
 )
 SELECT * FROM final ORDER BY session_start_date`,
+  merge: { kind: 'sums', sums: ['sessions', 'converted_sessions', 'bot_like_sessions', 'events'], orderBy: 'session_start_date' },
 });
 
 export const distinctCarryover = defineModel({
@@ -127,6 +173,7 @@ final AS (
   SELECT entity, event_date, prev_date, count(*) AS n FROM chained GROUP BY ALL
 )
 SELECT * FROM final ORDER BY entity, event_date, prev_date`,
+  merge: { kind: 'sums', sums: ['n'], orderBy: 'entity, event_date, prev_date' },
 });
 
 export const multiDaySessions = defineModel({
@@ -147,6 +194,7 @@ final AS (
   FROM facts GROUP BY session_key, event_date
 )
 SELECT * FROM final ORDER BY session_key, event_date`,
+  merge: { kind: 'rows', orderBy: 'session_key, event_date' },
 });
 
 export const PERIOD_MODELS = [userSummary, cohortRetention, sessionDistribution, distinctCarryover, multiDaySessions, irregularSessionFacts, userCarryover];

@@ -18,7 +18,7 @@
 import { defineModel } from '../model';
 
 /** Sessions of silver.sessions that span several dates or carry several user ids. */
-const IRREGULAR_SESSIONS = `SELECT session_key FROM g_sessions WHERE has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date`;
+const IRREGULAR_SESSIONS = 'SELECT session_key FROM g_irregular_sessions';
 
 /** Counts over rows of one (day, slice, session): event counts, revenue, and sessions by what they did. */
 const SESSION_COUNTS = `
@@ -109,6 +109,7 @@ final AS (
   FROM facts f SEMI JOIN users USING (user_key)
 )
 SELECT * FROM final ORDER BY event_date, category_l1, brand`,
+  merge: { kind: 'rows', orderBy: 'event_date, category_l1, brand' },
 });
 
 /** Days since 1970 in the low 24 bits, the pair id above them: one sortable BIGINT per (pair, day). */
@@ -192,4 +193,6 @@ final AS (
   FROM counted c LEFT JOIN pairs p USING (pair_id)
 )
 SELECT * FROM final ORDER BY slice_level, category_l1, brand, measure, event_date`,
+  // Pair ids are internal (rows carry category_l1 and brand), so any numbering of the touched pairs will do.
+  merge: { kind: 'sums', sums: ['n', 'revenue'], orderBy: 'slice_level, category_l1, brand, measure, event_date' },
 });

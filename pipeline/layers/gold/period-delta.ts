@@ -1,0 +1,113 @@
+/**
+ * The rows an incremental run evaluates period models over: the users and sessions it touched, as
+ * they were at the base versions a period table records and as they are now.
+ *
+ * Touched sessions are those of the silver.events rows added since the base (silver only appends; any
+ * removed file means a full rebuild). Touched users are those rows' users plus the users those sessions
+ * were filed under before (a late first event can move a session to another user). That suffices:
+ * rows are only added, so a session's facts change only with its own new events, and a session turns
+ * irregular (several dates or users) only while it had one user — its first, already touched. Every
+ * other user's or session's rows are the same before and after, so their shares cancel in the merge.
+ *
+ * silver.sessions is a function of silver.events, so only the touched sessions' rows differ between
+ * its two versions: the old version is read for those alone (silver rewrites whole start-date
+ * partitions, often all of them, so comparing files would read the table twice). A row count check
+ * guards this. Tables filled, each row tagged in_old / in_new:
+ *   inc_sessions  — silver.sessions rows of touched users, with keys;
+ *   inc_facts     — gold.session_facts rows of touched users or sessions (files both versions share
+ *                   are read once);
+ *   inc_irregular — session_key of every irregular session;
+ *   inc_period    — last_date now.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../../db';
+import { filesScanSql, scanSql, type ScanOptions } from '../../delta/scan';
+import { schemaToString } from '../../delta/schema';
+import type { Snapshot } from '../../delta/snapshot';
+import { timed } from '../../profile';
+import { fileChanges, snapshotAt, stillOnDisk, type GoldInput } from './lineage';
+import { keyFromHexSql } from './pseudonym';
+import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
+
+export type Versions = Record<GoldInput, number>;
+
+export type Current = Record<GoldInput, Snapshot>;
+
+export type TouchedRows =
+  /** Nothing was added to silver.events since the base: the tables hold the current answer. */
+  | { kind: 'unchanged' }
+  | { kind: 'ready'; users: number; sessions: number }
+  | { kind: 'unusable'; reason: string };
+
+const TABLES = ['inc_touch', 'inc_then', 'inc_user_ids', 'inc_users', 'inc_now', 'inc_sessions', 'inc_irregular', 'inc_facts', 'inc_period'];
+
+export async function prepareTouchedRows(conn: DuckDBConnection, relations: GoldRelations, base: Versions, current: Current): Promise<TouchedRows> {
+  const before: Partial<Current> = {};
+  for (const input of Object.keys(current) as GoldInput[]) {
+    const snapshot = await snapshotAt(current[input].tableDir, base[input]);
+    if (!snapshot) return { kind: 'unusable', reason: `${input} version ${base[input]} can no longer be read` };
+    if (schemaToString(snapshot.schema) !== schemaToString(current[input].schema)) return { kind: 'unusable', reason: `the schema of ${input} changed` };
+    before[input] = snapshot;
+  }
+  const events = fileChanges(before['silver.events']!, current['silver.events']);
+  if (events.removed.length > 0) return { kind: 'unusable', reason: `silver.events files were removed since version ${base['silver.events']}` };
+  if (events.added.length === 0) return { kind: 'unchanged' };
+  for (const input of ['silver.sessions', 'gold.session_facts'] as const) {
+    if (!stillOnDisk(fileChanges(before[input]!, current[input]).removed)) return { kind: 'unusable', reason: `files of ${input} version ${base[input]} were vacuumed` };
+  }
+  const facts = versionedScanSql(before['gold.session_facts']!, current['gold.session_facts']);
+  const touch = scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] });
+  const step = (table: string, sql: string) => timed(`gold: touched rows: ${table}`, () => conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
+  await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
+  await step('inc_then', `SELECT * FROM (${scanSql(before['silver.sessions']!).sql}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
+  await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');
+  await relations.keyUsers('SELECT user_id FROM inc_user_ids');
+  await step('inc_users', `SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
+  // One pass over the current sessions: the touched users' (the touched sessions' new users among them) and every irregular one.
+  await step('inc_now', `SELECT * FROM (${scanSql(current['silver.sessions']).sql}) WHERE user_id IN (SELECT user_id FROM inc_users) OR ${IRREGULAR_SQL}`);
+  const [check] = await queryRows<{ touched: number; existed: number; users: number }>(
+    conn,
+    'SELECT (SELECT count(DISTINCT user_session) FROM inc_touch) AS touched, (SELECT count(*) FROM inc_then) AS existed, (SELECT count(*) FROM inc_users) AS users',
+  );
+  const grew = (current['silver.sessions'].numRecords ?? NaN) - (before['silver.sessions']!.numRecords ?? NaN);
+  if (grew !== check.touched - check.existed) {
+    return { kind: 'unusable', reason: `silver.sessions grew by ${grew} rows, not by the ${check.touched - check.existed} new sessions of the added events` };
+  }
+  const untouched = 'user_session NOT IN (SELECT user_session FROM inc_touch)';
+  await step(
+    'inc_sessions',
+    `SELECT ${KEYED_SESSION_COLUMNS}, ${untouched} AS in_old, true AS in_new FROM inc_now s JOIN g_user_keys k USING (user_id) WHERE s.user_id IN (SELECT user_id FROM inc_users)
+     UNION ALL
+     SELECT ${KEYED_SESSION_COLUMNS}, true AS in_old, false AS in_new FROM inc_then s JOIN g_user_keys k USING (user_id)`,
+  );
+  await step(
+    'inc_irregular',
+    `SELECT ${sessionKeySql('user_session')} AS session_key, ${untouched} AS in_old, true AS in_new FROM inc_now WHERE ${IRREGULAR_SQL}
+     UNION ALL
+     SELECT ${sessionKeySql('user_session')}, true, false FROM inc_then WHERE ${IRREGULAR_SQL}`,
+  );
+  await step(
+    'inc_facts',
+    `SELECT * FROM (${facts}) WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`,
+  );
+  await step('inc_period', `SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
+  return { kind: 'ready', users: check.users, sessions: check.touched };
+}
+
+export async function dropTouchedRows(conn: DuckDBConnection): Promise<void> {
+  for (const table of TABLES) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+}
+
+/**
+ * Rows of a table at two versions, each once, with in_old / in_new saying which versions hold it:
+ * files both snapshots share are read once, then the files only the older one had, then the new ones.
+ */
+export function versionedScanSql(before: Snapshot, after: Snapshot, options: Omit<ScanOptions, 'onlyPaths'> = {}): string {
+  const { removed, added, kept } = fileChanges(before, after);
+  const part = (snapshot: Snapshot, files: typeof kept, inOld: boolean, inNew: boolean) => {
+    const wanted = new Set(files.map((f) => f.absolutePath));
+    const pruned = snapshot.prune(options.predicate).files.filter((f) => wanted.has(f.absolutePath));
+    return `SELECT *, ${inOld} AS in_old, ${inNew} AS in_new FROM (${filesScanSql(snapshot, pruned, options)})`;
+  };
+  return [part(after, kept, true, true), part(before, removed, true, false), part(after, added, false, true)].join('\nUNION ALL BY NAME\n');
+}

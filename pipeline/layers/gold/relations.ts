@@ -1,0 +1,122 @@
+/**
+ * The temp relations gold models read (model.ts lists them), built on the gold stage's connection.
+ * A full rebuild keys every user and session once; an incremental run keys only the users and
+ * sessions it touches, so its cost follows the change rather than the month.
+ *
+ * g_sessions, g_facts, g_irregular_sessions and g_period are views, pointed at whichever rows a
+ * period model is evaluated over: everything (`usePeriodInputs('all')`), or the old or new rows of
+ * the entities an incremental run touched (period-delta.ts fills the inc_* tables they read).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Params } from '../../db';
+import { scanSql } from '../../delta/scan';
+import type { Snapshot } from '../../delta/snapshot';
+import { where } from '../../delta/skipping';
+import { timed } from '../../profile';
+import { hmacSql, keyFromHexSql } from './pseudonym';
+
+/** 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. */
+export function sessionKeySql(expression: string): string {
+  return `CAST(md5_number_upper(${expression}) >> 1 AS BIGINT)`;
+}
+
+/** Sessions that span several dates or carry several user ids (the slices' corrections need them). */
+export const IRREGULAR_SQL = 'has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date';
+
+/** silver.sessions rows (alias s, joined to g_user_keys k) in g_sessions' shape. */
+export const KEYED_SESSION_COLUMNS = `s.* EXCLUDE (user_id, user_session), ${sessionKeySql('s.user_session')} AS session_key,
+  ${keyFromHexSql('k.user_pseudonym')} AS user_key, k.user_pseudonym`;
+
+export class GoldRelations {
+  #allUserKeys = false;
+  #allSessions = false;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly hmac: Params,
+    readonly sessions: Snapshot,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE g_user_keys (user_id BIGINT, user_pseudonym VARCHAR)');
+  }
+
+  /**
+   * Keys for every user of silver.sessions (full rebuilds: one pass instead of one per chunk). A
+   * session carries only its first user, so users met only later in another's session are keyed by
+   * `keyUsers` as their events come.
+   */
+  async keyAllUsers(): Promise<void> {
+    if (this.#allUserKeys) return;
+    await timed('gold: user pseudonyms', () =>
+      this.conn.run(
+        `CREATE OR REPLACE TEMP TABLE g_user_keys AS
+         SELECT user_id, ${hmacSql('user_id')} AS user_pseudonym FROM (SELECT DISTINCT user_id FROM (${scanSql(this.sessions, { columns: ['user_id'] }).sql}))`,
+        this.hmac,
+      ),
+    );
+    this.#allUserKeys = true;
+  }
+
+  /** Adds keys for the users of `userIds` (a query with a user_id column) that have none yet. */
+  async keyUsers(userIds: string): Promise<void> {
+    await this.conn.run(
+      `INSERT INTO g_user_keys SELECT user_id, ${hmacSql('user_id')} FROM (SELECT DISTINCT user_id FROM (${userIds})) ANTI JOIN g_user_keys USING (user_id)`,
+      this.hmac,
+    );
+  }
+
+  /** g_all_sessions: every silver.sessions row with keys. */
+  async keyAllSessions(): Promise<void> {
+    if (this.#allSessions) return;
+    await this.keyAllUsers();
+    await timed('gold: sessions with keys', () =>
+      this.conn.run(`CREATE OR REPLACE TEMP TABLE g_all_sessions AS
+        SELECT ${KEYED_SESSION_COLUMNS} FROM (${scanSql(this.sessions).sql}) s JOIN g_user_keys k USING (user_id)`),
+    );
+    this.#allSessions = true;
+  }
+
+  /**
+   * g_session_starts for the daily models of `dates`: every session, or on an incremental run only
+   * those that can have events on one of the dates (started on or before the last, ended on or after
+   * the first; file stats skip the rest).
+   */
+  async useSessionStarts(dates: string[]): Promise<void> {
+    if (this.#allSessions) {
+      await this.conn.run('CREATE OR REPLACE TEMP VIEW g_session_starts AS SELECT session_key, session_start_at FROM g_all_sessions');
+      return;
+    }
+    const first = dates[0];
+    const last = dates[dates.length - 1];
+    const scan = scanSql(this.sessions, {
+      columns: ['user_session', 'session_start_at'],
+      predicate: where.and(where.le('session_start_date', last), where.ge('session_end_at', new Date(`${first}T00:00:00Z`))),
+    });
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE g_session_starts AS SELECT ${sessionKeySql('user_session')} AS session_key, session_start_at FROM (${scan.sql})`);
+  }
+
+  /** Points the period models' views at all rows (full rebuild) or at one side of the touched rows. */
+  async usePeriodInputs(rows: 'all' | 'old' | 'new', facts?: Snapshot): Promise<void> {
+    if (rows === 'all') {
+      await this.keyAllSessions();
+      await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * FROM g_all_sessions;
+        CREATE OR REPLACE TEMP VIEW g_facts AS ${facts ? scanSql(facts).sql : 'SELECT NULL AS session_key, NULL AS user_key WHERE false'};
+        CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM g_all_sessions WHERE ${IRREGULAR_SQL};
+        CREATE OR REPLACE TEMP VIEW g_period AS SELECT max(session_end_at)::DATE AS last_date FROM g_all_sessions`);
+      return;
+    }
+    const side = rows === 'old' ? 'in_old' : 'in_new';
+    await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * EXCLUDE (in_old, in_new) FROM inc_sessions WHERE ${side};
+      CREATE OR REPLACE TEMP VIEW g_facts AS SELECT * EXCLUDE (in_old, in_new) FROM inc_facts WHERE ${side};
+      CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM inc_irregular WHERE ${side};
+      CREATE OR REPLACE TEMP VIEW g_period AS SELECT last_date FROM inc_period`);
+  }
+
+  async drop(): Promise<void> {
+    const views = ['g_sessions', 'g_facts', 'g_irregular_sessions', 'g_period', 'g_session_starts'];
+    const tables = ['g_events', 'g_session_starts', 'g_all_sessions', 'g_user_keys'];
+    for (const view of views) await this.conn.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+    for (const table of tables) await this.conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
+}

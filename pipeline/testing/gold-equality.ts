@@ -1,0 +1,47 @@
+/**
+ * "Equal to a full rebuild", for tests of incremental gold: a copy of a lake whose gold tables are
+ * rebuilt whole from the same silver tables, and a row-by-row comparison of two tables.
+ */
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { queryRows } from '../db';
+import { scanSql } from '../delta/scan';
+import { DeltaTable } from '../delta/table';
+import { goldDir, runGold } from '../layers/gold/gold';
+import { DAILY_MODELS } from '../layers/gold/models/daily';
+import { PERIOD_MODELS } from '../layers/gold/models/period';
+import { pseudonymKeyFile } from '../layers/gold/pseudonym';
+
+export const GOLD_MODEL_NAMES = [...DAILY_MODELS, ...PERIOD_MODELS].map((m) => m.name);
+export const PERIOD_MODEL_NAMES = PERIOD_MODELS.map((m) => m.name);
+
+/** Copies the lake (and its pseudonym key) and rebuilds every gold model of the copy whole. */
+export async function fullRebuildCopy(instance: DuckDBInstance, lakeDir: string): Promise<string> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'clicklake-rebuild-'));
+  const copy = path.join(root, 'lake');
+  for (const layer of ['bronze', 'silver', 'gold']) {
+    if (existsSync(path.join(lakeDir, layer))) cpSync(path.join(lakeDir, layer), path.join(copy, layer), { recursive: true });
+  }
+  cpSync(pseudonymKeyFile(lakeDir), pseudonymKeyFile(copy));
+  await runGold({ instance, lakeDir: copy, runId: 'full-rebuild', fullRefresh: true, log: () => undefined });
+  return copy;
+}
+
+/** Rows in one relation and not the other, both ways, as multisets (0 = the same rows). */
+export async function rowDifference(conn: DuckDBConnection, a: string, b: string): Promise<number> {
+  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ((SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) UNION ALL (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a}))`);
+  return n;
+}
+
+export async function goldTableSql(lakeDir: string, name: string): Promise<string> {
+  return `(${scanSql(await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot()).sql})`;
+}
+
+/** Per gold table, how many rows differ between two lakes (every table should be 0). */
+export async function goldDifferences(conn: DuckDBConnection, lakeDir: string, otherLakeDir: string, names = GOLD_MODEL_NAMES): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of names) out[name] = await rowDifference(conn, await goldTableSql(lakeDir, name), await goldTableSql(otherLakeDir, name));
+  return out;
+}
