@@ -10,7 +10,6 @@
  *     full refresh, a base the log or vacuum no longer has, removed silver rows, a failed check).
  */
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { readCommit } from '../../delta/actions';
 import { queryRows } from '../../db';
 import { commitPath } from '../../delta/log-paths';
@@ -19,24 +18,18 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
+import type { GoldContext } from './context';
 import { lineageAppId, lineageTxns, recordedVersions, type GoldInput } from './lineage';
 import type { GoldModel } from './model';
 import { PERIOD_MODELS } from './models/period';
 import { dropTouchedRows, prepareTouchedRows, type Current, type TouchedRows, type Versions } from './period-delta';
 import { mergePlan, STAGED } from './period-merge';
-import type { GoldRelations } from './relations';
 
 const INPUTS: GoldInput[] = ['silver.events', 'silver.sessions', 'gold.session_facts'];
 
-export interface PeriodOptions {
-  conn: DuckDBConnection;
-  relations: GoldRelations;
+export interface PeriodOptions extends GoldContext {
   current: Current;
-  tableDir: (name: string) => string;
-  runId: string;
   fullRefresh: boolean;
-  log: (line: string) => void;
-  track: (name: string, written: WriteResult) => void;
 }
 
 type Plan = { mode: 'current' } | { mode: 'rebuild'; reason: string } | { mode: 'merge'; base: Versions };
