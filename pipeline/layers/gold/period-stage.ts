@@ -47,7 +47,11 @@ export async function runPeriodModels(options: PeriodOptions): Promise<void> {
       let reason = plan.mode === 'rebuild' ? plan.reason : '';
       if (plan.mode === 'merge') {
         const base = JSON.stringify(plan.base);
-        if (prepared?.base !== base) prepared = { base, touched: await prepareTouchedRows(options.conn, options.relations, plan.base, options.current) };
+        if (prepared?.base !== base) {
+          prepared = { base, touched: await prepareTouchedRows(options.conn, options.relations, plan.base, options.current) };
+          const t = prepared.touched;
+          if (t.kind === 'ready') options.log(`gold: period tables: merging ${t.sessions.toLocaleString('en-US')} touched sessions of ${t.users.toLocaleString('en-US')} users`);
+        }
         const { touched } = prepared;
         if (touched.kind === 'unchanged') {
           options.track(model.name, await advance(options, model, txns));
@@ -108,7 +112,7 @@ function lastCommitRecords(snapshot: Snapshot, recorded: Versions, fingerprint: 
 }
 
 async function rebuildTable(options: PeriodOptions, model: GoldModel, txns: ReturnType<typeof lineageTxns>, reason: string): Promise<WriteResult> {
-  await options.relations.usePeriodInputs('all', options.current['gold.session_facts']);
+  await options.relations.useAllPeriodInputs(options.current['gold.session_facts']);
   return overwrite(options.conn, options.tableDir(model.name), model.sql, {
     createIfMissing: true,
     overwriteSchema: true,
@@ -126,7 +130,7 @@ async function mergeTable(options: PeriodOptions, model: GoldModel, txns: Return
   try {
     await timed(`gold: ${model.name}: over touched rows`, async () => {
       for (const side of ['old', 'new'] as const) {
-        await relations.usePeriodInputs(side);
+        await relations.useTouchedPeriodInputs(side);
         await conn.run(`CREATE OR REPLACE TEMP TABLE inc_${side}_rows AS ${model.sql}`);
       }
     });
