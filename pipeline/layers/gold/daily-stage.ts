@@ -7,8 +7,7 @@
  * Dates are processed in chunks so memory stays bounded at the full month: each chunk materialises
  * its silver events once (with pseudonymous keys) and every daily model reads that.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
+import { overwrite, replacePartitions } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
@@ -17,21 +16,16 @@ import { fileChanges, inferredEventsVersion, lineageTxns, recordedVersions, snap
 import { DAILY_MODELS } from './models/daily';
 import { eventCounts } from './models/event-counts';
 import { keyFromHexSql } from './pseudonym';
-import { sessionKeySql, type GoldRelations } from './relations';
+import type { GoldContext } from './context';
+import { sessionKeySql } from './relations';
 
 /** Events per chunk of dates: bounds memory at the full month, one chunk (fewest commits) below. */
 const EVENTS_PER_CHUNK = 12_000_000;
 
-export interface DailyOptions {
-  conn: DuckDBConnection;
-  relations: GoldRelations;
+export interface DailyOptions extends GoldContext {
   events: Snapshot;
-  tableDir: (name: string) => string;
-  runId: string;
   /** Rebuild every date, each table from scratch (dates gone from silver go too). */
   full: boolean;
-  log: (line: string) => void;
-  track: (name: string, written: WriteResult) => void;
 }
 
 /** The dates to rebuild: every date some daily table does not yet reflect. */

@@ -3,44 +3,30 @@
  * rebuild from the same silver tables (a copy of the lake with gold rebuilt whole), and the period
  * tables got there by merging, not by rebuilding.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDB, queryRows } from '../../db';
+import { queryRows } from '../../db';
 import { DeltaTable } from '../../delta/table';
 import { runPipeline } from '../../run';
-import { fullRebuildCopy, goldDifferences, goldTableSql } from '../../testing/gold-equality';
-import { generateLanding } from '../../testing/test-lake';
-import { landEvents, modes, periodModes } from './test-support';
+import { goldTableSql } from '../../testing/gold-equality';
+import { incrementalLake, landEvents, modes, periodModes, type IncrementalLake } from './test-support';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-const root = mkdtempSync(path.join(os.tmpdir(), 'clicklake-incr-'));
-const generated = path.join(root, 'generated');
-const landingDir = path.join(root, 'landing');
-const lakeDir = path.join(root, 'lake');
-const DAYS = ['2019-10-01', '2019-10-02', '2019-10-03', '2019-10-04', '2019-10-05', '2019-10-06'];
+let lake: IncrementalLake;
 
 beforeAll(async () => {
-  instance = await openDuckDB({ memoryLimit: '2GB', threads: 2 });
-  conn = await instance.connect();
-  generateLanding(generated, { events: 40_000, seed: 21, dirtyRate: 0.01, days: DAYS.length });
-  mkdirSync(landingDir);
-  for (const day of DAYS.slice(0, 5)) copyFileSync(path.join(generated, `${day}.csv`), path.join(landingDir, `${day}.csv`));
-  await runPipeline({ landingDir, lakeDir, instance });
+  lake = await incrementalLake({ prefix: 'clicklake-incr-', events: 40_000, seed: 21, dirtyRate: 0.01, days: 6, initialDays: 5 });
 }, 120_000);
-afterAll(() => conn?.closeSync());
+afterAll(() => lake?.conn.closeSync());
 
 /** Lands the rows and says how many there were. */
 async function landRows(name: string, rows: string): Promise<number> {
-  await landEvents(conn, lakeDir, landingDir, name, rows);
-  return readFileSync(path.join(landingDir, name), 'utf8').trim().split('\n').length - 1;
+  await landEvents(lake.conn, lake.lakeDir, lake.landingDir, name, rows);
+  return readFileSync(path.join(lake.landingDir, name), 'utf8').trim().split('\n').length - 1;
 }
 
 async function rowCount(table: string): Promise<number> {
-  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${await goldTableSql(lakeDir, table)}`);
+  const [{ n }] = await queryRows<{ n: number }>(lake.conn, `SELECT count(*) AS n FROM ${await goldTableSql(lake.lakeDir, table)}`);
   return n;
 }
 
@@ -56,20 +42,14 @@ const eventLike = (type: string, at: string, user: string, session: string) => `
   SELECT ${at} AS event_time, '${type}' AS event_type, p.product_id, p.category_id, p.category_code, p.brand, p.price, ${user} AS user_id, ${session} AS user_session
   FROM (SELECT * FROM e QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY event_time) = 1) p`;
 
-async function expectEqualToFullRebuild(): Promise<void> {
-  const copy = await fullRebuildCopy(instance, lakeDir);
-  const differences = await goldDifferences(conn, lakeDir, copy);
-  expect(differences).toEqual(Object.fromEntries(Object.keys(differences).map((name) => [name, 0])));
-}
-
 describe('incremental gold', () => {
   it('starts from a full build that records its input versions', async () => {
-    expect(await periodModes(lakeDir)).toEqual(modes('rebuild'));
-    await expectEqualToFullRebuild();
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('rebuild'));
+    await lake.expectEqualToFullRebuild();
   });
 
   it('merges a new day whose sessions continue sessions of earlier days', async () => {
-    copyFileSync(path.join(generated, '2019-10-06.csv'), path.join(landingDir, '2019-10-06.csv'));
+    lake.landDay('2019-10-06');
     // Sessions of 2019-10-05 that go on after midnight: by their own user, by a user never seen, and a
     // purchase that turns a browsing user into a buyer.
     const multiDay = await rowCount('multi_day_sessions');
@@ -84,11 +64,11 @@ describe('incremental gold', () => {
        WHERE n.i BETWEEN 8 AND 10 AND n.user_id NOT IN (SELECT user_id FROM e WHERE event_type = 'purchase')`,
     );
     expect(landed).toBeGreaterThanOrEqual(8);
-    const summary = await runPipeline({ landingDir, lakeDir, instance });
+    const summary = await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(summary.gold.datesRebuilt).toEqual(['2019-10-06']);
     expect(await rowCount('multi_day_sessions')).toBeGreaterThanOrEqual(multiDay + 2 * 7);
-    expect(await periodModes(lakeDir)).toEqual(modes('merge'));
-    await expectEqualToFullRebuild();
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    await lake.expectEqualToFullRebuild();
   });
 
   it('merges late rows for older dates, including a session that moves to another user', async () => {
@@ -108,26 +88,26 @@ describe('incremental gold', () => {
        WHERE n.i BETWEEN 6 AND 7`,
     );
     expect(landed).toBe(7);
-    const summary = await runPipeline({ landingDir, lakeDir, instance });
+    const summary = await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(await rowCount('irregular_session_facts')).toBeGreaterThan(irregular);
     expect(summary.gold.datesRebuilt).toEqual(['2019-09-30', '2019-10-02']);
-    expect(await periodModes(lakeDir)).toEqual(modes('merge'));
-    await expectEqualToFullRebuild();
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    await lake.expectEqualToFullRebuild();
   });
 
   it('only moves the recorded versions forward for a batch of duplicates', async () => {
-    copyFileSync(path.join(generated, '2019-10-03.csv'), path.join(landingDir, 'again-2019-10-03.csv'));
-    const summary = await runPipeline({ landingDir, lakeDir, instance });
+    lake.landDay('2019-10-03', 'again-2019-10-03.csv');
+    const summary = await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(summary.silver.rowsOut).toBe(0);
     expect(summary.gold.datesRebuilt).toEqual([]);
-    expect(await periodModes(lakeDir)).toEqual(modes('advance'));
-    await expectEqualToFullRebuild();
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('advance'));
+    await lake.expectEqualToFullRebuild();
   });
 
   it('commits nothing to gold when nothing changed', async () => {
-    const versions = async () => Promise.all(readdirSync(path.join(lakeDir, 'gold')).map(async (t) => (await DeltaTable.open(path.join(lakeDir, 'gold', t))).latestVersion()));
+    const versions = async () => Promise.all(readdirSync(path.join(lake.lakeDir, 'gold')).map(async (t) => (await DeltaTable.open(path.join(lake.lakeDir, 'gold', t))).latestVersion()));
     const before = await versions();
-    await runPipeline({ landingDir, lakeDir, instance });
+    await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(await versions()).toEqual(before);
   });
 });

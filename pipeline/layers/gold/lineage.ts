@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { AddFile, Snapshot } from '../../delta/snapshot';
+import { DeltaError } from '../../delta/errors';
 import { DeltaTable } from '../../delta/table';
 import type { TxnId } from '../../delta/operations';
 
@@ -78,8 +79,10 @@ export function fileChanges(before: Snapshot, after: Snapshot): FileChanges {
 export async function snapshotAt(dir: string, version: number): Promise<Snapshot | undefined> {
   try {
     return await (await DeltaTable.open(dir)).snapshot({ version });
-  } catch {
-    return undefined;
+  } catch (error) {
+    // A missing commit, a gap, a checkpoint that no longer covers it: the log cannot rebuild it.
+    if (error instanceof DeltaError) return undefined;
+    throw error;
   }
 }
 

@@ -5,6 +5,7 @@
  * checked first: a negative count (a row taken away that the table never held) means the table does
  * not hold what its recorded base says, and the caller rebuilds it whole instead.
  */
+import { PipelineError } from '../../errors';
 import { deltaTypeToDuckDB, quoteIdentifier, type StructField } from '../../delta/schema';
 import type { GoldModel, MergeInputs, PeriodMerge } from './model';
 
@@ -21,7 +22,7 @@ export const STAGED = 'inc_merged';
 
 export function mergePlan(model: GoldModel, inputs: MergeInputs, columns: readonly StructField[]): MergePlan {
   const merge = model.merge;
-  if (!merge) throw new Error(`gold.${model.name} has no merge`);
+  if (!merge) throw new PipelineError('stage_failed', `gold.${model.name} is a period model without a merge`);
   switch (merge.kind) {
     case 'sums':
       return sumsPlan(merge, inputs, columns);
@@ -44,7 +45,7 @@ function sumsPlan(merge: Extract<PeriodMerge, { kind: 'sums' }>, inputs: MergeIn
   const keys = columns.filter((c) => !merge.sums.includes(c.name) && !derived.has(c.name)).map((c) => quoteIdentifier(c.name));
   const sums = merge.sums.map((name) => {
     const field = columns.find((c) => c.name === name);
-    if (!field) throw new Error(`merge sum column ${name} is not in the table`);
+    if (!field) throw new PipelineError('stage_failed', `merge sum column '${name}' is not a column of the stored table`);
     return { id: quoteIdentifier(name), type: deltaTypeToDuckDB(field.type) };
   });
   const staged = `

@@ -10,7 +10,6 @@
  *     full refresh, a base the log or vacuum no longer has, removed silver rows, a failed check).
  */
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { readCommit } from '../../delta/actions';
 import { queryRows } from '../../db';
 import { commitPath } from '../../delta/log-paths';
@@ -19,24 +18,18 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
+import type { GoldContext } from './context';
 import { lineageAppId, lineageTxns, recordedVersions, type GoldInput } from './lineage';
 import type { GoldModel } from './model';
 import { PERIOD_MODELS } from './models/period';
 import { dropTouchedRows, prepareTouchedRows, type Current, type TouchedRows, type Versions } from './period-delta';
 import { mergePlan, STAGED } from './period-merge';
-import type { GoldRelations } from './relations';
 
 const INPUTS: GoldInput[] = ['silver.events', 'silver.sessions', 'gold.session_facts'];
 
-export interface PeriodOptions {
-  conn: DuckDBConnection;
-  relations: GoldRelations;
+export interface PeriodOptions extends GoldContext {
   current: Current;
-  tableDir: (name: string) => string;
-  runId: string;
   fullRefresh: boolean;
-  log: (line: string) => void;
-  track: (name: string, written: WriteResult) => void;
 }
 
 type Plan = { mode: 'current' } | { mode: 'rebuild'; reason: string } | { mode: 'merge'; base: Versions };
@@ -54,7 +47,11 @@ export async function runPeriodModels(options: PeriodOptions): Promise<void> {
       let reason = plan.mode === 'rebuild' ? plan.reason : '';
       if (plan.mode === 'merge') {
         const base = JSON.stringify(plan.base);
-        if (prepared?.base !== base) prepared = { base, touched: await prepareTouchedRows(options.conn, options.relations, plan.base, options.current) };
+        if (prepared?.base !== base) {
+          prepared = { base, touched: await prepareTouchedRows(options.conn, options.relations, plan.base, options.current) };
+          const t = prepared.touched;
+          if (t.kind === 'ready') options.log(`gold: period tables: merging ${t.sessions.toLocaleString('en-US')} touched sessions of ${t.users.toLocaleString('en-US')} users`);
+        }
         const { touched } = prepared;
         if (touched.kind === 'unchanged') {
           options.track(model.name, await advance(options, model, txns));
@@ -115,7 +112,7 @@ function lastCommitRecords(snapshot: Snapshot, recorded: Versions, fingerprint: 
 }
 
 async function rebuildTable(options: PeriodOptions, model: GoldModel, txns: ReturnType<typeof lineageTxns>, reason: string): Promise<WriteResult> {
-  await options.relations.usePeriodInputs('all', options.current['gold.session_facts']);
+  await options.relations.useAllPeriodInputs(options.current['gold.session_facts']);
   return overwrite(options.conn, options.tableDir(model.name), model.sql, {
     createIfMissing: true,
     overwriteSchema: true,
@@ -133,7 +130,7 @@ async function mergeTable(options: PeriodOptions, model: GoldModel, txns: Return
   try {
     await timed(`gold: ${model.name}: over touched rows`, async () => {
       for (const side of ['old', 'new'] as const) {
-        await relations.usePeriodInputs(side);
+        await relations.useTouchedPeriodInputs(side);
         await conn.run(`CREATE OR REPLACE TEMP TABLE inc_${side}_rows AS ${model.sql}`);
       }
     });

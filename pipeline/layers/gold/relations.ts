@@ -4,8 +4,9 @@
  * sessions it touches, so its cost follows the change rather than the month.
  *
  * g_sessions, g_facts, g_irregular_sessions and g_period are views, pointed at whichever rows a
- * period model is evaluated over: everything (`usePeriodInputs('all')`), or the old or new rows of
- * the entities an incremental run touched (period-delta.ts fills the inc_* tables they read).
+ * period model is evaluated over: everything (`useAllPeriodInputs`), or the old or new rows of the
+ * entities an incremental run touched (`useTouchedPeriodInputs`; period-delta.ts fills the inc_*
+ * tables they read).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Params } from '../../db';
@@ -96,20 +97,21 @@ export class GoldRelations {
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE g_session_starts AS SELECT ${sessionKeySql('user_session')} AS session_key, session_start_at FROM (${scan.sql})`);
   }
 
-  /** Points the period models' views at all rows (full rebuild) or at one side of the touched rows. */
-  async usePeriodInputs(rows: 'all' | 'old' | 'new', facts?: Snapshot): Promise<void> {
-    if (rows === 'all') {
-      await this.keyAllSessions();
-      await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * FROM g_all_sessions;
-        CREATE OR REPLACE TEMP VIEW g_facts AS ${facts ? scanSql(facts).sql : 'SELECT NULL AS session_key, NULL AS user_key WHERE false'};
-        CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM g_all_sessions WHERE ${IRREGULAR_SQL};
-        CREATE OR REPLACE TEMP VIEW g_period AS SELECT max(session_end_at)::DATE AS last_date FROM g_all_sessions`);
-      return;
-    }
-    const side = rows === 'old' ? 'in_old' : 'in_new';
-    await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * EXCLUDE (in_old, in_new) FROM inc_sessions WHERE ${side};
-      CREATE OR REPLACE TEMP VIEW g_facts AS SELECT * EXCLUDE (in_old, in_new) FROM inc_facts WHERE ${side};
-      CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM inc_irregular WHERE ${side};
+  /** Points the period models' views at every row (a full rebuild). */
+  async useAllPeriodInputs(facts: Snapshot): Promise<void> {
+    await this.keyAllSessions();
+    await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * FROM g_all_sessions;
+      CREATE OR REPLACE TEMP VIEW g_facts AS ${scanSql(facts).sql};
+      CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM g_all_sessions WHERE ${IRREGULAR_SQL};
+      CREATE OR REPLACE TEMP VIEW g_period AS SELECT max(session_end_at)::DATE AS last_date FROM g_all_sessions`);
+  }
+
+  /** Points the period models' views at the touched entities' rows before or after (period-delta.ts). */
+  async useTouchedPeriodInputs(side: 'old' | 'new'): Promise<void> {
+    const tag = side === 'old' ? 'in_old' : 'in_new';
+    await this.conn.run(`CREATE OR REPLACE TEMP VIEW g_sessions AS SELECT * EXCLUDE (in_old, in_new) FROM inc_sessions WHERE ${tag};
+      CREATE OR REPLACE TEMP VIEW g_facts AS SELECT * EXCLUDE (in_old, in_new) FROM inc_facts WHERE ${tag};
+      CREATE OR REPLACE TEMP VIEW g_irregular_sessions AS SELECT session_key FROM inc_irregular WHERE ${tag};
       CREATE OR REPLACE TEMP VIEW g_period AS SELECT last_date FROM inc_period`);
   }
 

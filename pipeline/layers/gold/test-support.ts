@@ -1,10 +1,15 @@
-/** Helpers for the incremental gold tests: hand-made landing files and how tables were last written. */
+/** Helpers for the incremental gold tests: a lake to append to, hand-made landing files, how tables were last written. */
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../db';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { expect } from 'vitest';
+import { openDuckDB, sqlString } from '../../db';
 import { scanSql } from '../../delta/scan';
 import { DeltaTable } from '../../delta/table';
-import { PERIOD_MODEL_NAMES } from '../../testing/gold-equality';
+import { runPipeline } from '../../run';
+import { fullRebuildCopy, goldDifferences, PERIOD_MODEL_NAMES } from '../../testing/gold-equality';
+import { generateLanding } from '../../testing/test-lake';
 import { TABLES, tableDir } from '../tables';
 import { goldDir } from './gold';
 
@@ -30,4 +35,45 @@ export async function periodModes(lakeDir: string): Promise<Record<string, unkno
 /** Every period table with the same mode, plus exceptions. */
 export function modes(mode: string, except: Record<string, string> = {}): Record<string, string> {
   return { ...Object.fromEntries(PERIOD_MODEL_NAMES.map((name) => [name, mode])), ...except };
+}
+
+/** A lake built from the first `initialDays` of generated days; the rest wait to be landed. */
+export interface IncrementalLake {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  days: string[];
+  landingDir: string;
+  lakeDir: string;
+  /** Copies generated day `day` into landing. */
+  landDay(day: string, name?: string): void;
+  /** Every gold table equals a full rebuild from the same silver tables. */
+  expectEqualToFullRebuild(): Promise<void>;
+}
+
+export async function incrementalLake(options: { prefix: string; events: number; seed: number; dirtyRate: number; days: number; initialDays: number }): Promise<IncrementalLake> {
+  const root = mkdtempSync(path.join(os.tmpdir(), options.prefix));
+  const generated = path.join(root, 'generated');
+  const landingDir = path.join(root, 'landing');
+  const lakeDir = path.join(root, 'lake');
+  const days = Array.from({ length: options.days }, (_, i) => new Date(Date.UTC(2019, 9, 1 + i)).toISOString().slice(0, 10));
+  const instance = await openDuckDB({ memoryLimit: '2GB', threads: 2 });
+  const conn = await instance.connect();
+  generateLanding(generated, { events: options.events, seed: options.seed, dirtyRate: options.dirtyRate, days: options.days });
+  mkdirSync(landingDir);
+  const landDay = (day: string, name = `${day}.csv`) => copyFileSync(path.join(generated, `${day}.csv`), path.join(landingDir, name));
+  for (const day of days.slice(0, options.initialDays)) landDay(day);
+  await runPipeline({ landingDir, lakeDir, instance });
+  return {
+    instance,
+    conn,
+    days,
+    landingDir,
+    lakeDir,
+    landDay,
+    async expectEqualToFullRebuild() {
+      const copy = await fullRebuildCopy(instance, lakeDir);
+      const differences = await goldDifferences(conn, lakeDir, copy);
+      expect(differences).toEqual(Object.fromEntries(Object.keys(differences).map((name) => [name, 0])));
+    },
+  };
 }
