@@ -11,10 +11,14 @@ import { scanSql } from '../delta/scan';
 import { DeltaTable } from '../delta/table';
 import { goldDir, runGold } from '../layers/gold/gold';
 import { DAILY_MODELS } from '../layers/gold/models/daily';
+import { productCumulative, userSegments } from '../layers/gold/models/derived';
 import { PERIOD_MODELS } from '../layers/gold/models/period';
 import { pseudonymKeyFile } from '../layers/gold/pseudonym';
 
-export const GOLD_MODEL_NAMES = [...DAILY_MODELS, ...PERIOD_MODELS].map((m) => m.name);
+/** Serving tables derived from gold tables; product_key numbers keys in arrival order, so it is left out. */
+const DERIVED_COLUMNS: Record<string, string> = { [productCumulative.name]: '* EXCLUDE (product_key)', [userSegments.name]: '*' };
+export const DERIVED_MODEL_NAMES = Object.keys(DERIVED_COLUMNS);
+export const GOLD_MODEL_NAMES = [...[...DAILY_MODELS, ...PERIOD_MODELS].map((m) => m.name), ...DERIVED_MODEL_NAMES];
 export const PERIOD_MODEL_NAMES = PERIOD_MODELS.map((m) => m.name);
 
 /** Copies the lake (and its pseudonym key) and rebuilds every gold model of the copy whole. */
@@ -36,7 +40,7 @@ export async function rowDifference(conn: DuckDBConnection, a: string, b: string
 }
 
 export async function goldTableSql(lakeDir: string, name: string): Promise<string> {
-  return `(${scanSql(await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot()).sql})`;
+  return `(SELECT ${DERIVED_COLUMNS[name] ?? '*'} FROM (${scanSql(await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot()).sql}))`;
 }
 
 /** Per gold table, how many rows differ between two lakes (every table should be 0). */
