@@ -126,7 +126,7 @@ export function TechnicalView() {
         testId="table-delta-tables"
         emptyMessage="No Delta tables under the lake directory yet."
         rows={(d) => d}
-        tablePageSize={25}
+        tablePageSize={50}
         columns={[
           textCol<Table>('name', 'Table', (r) => r.name),
           numCol<Table>('version', 'Version', (r) => r.version, (v) => String(v)),
