@@ -5,8 +5,8 @@
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
 import { labelledPageSql, perProductSql, productLabels, type LabelledRow } from './products';
-import { dailyCounts, sessionCounts, sessionTotals, sliceOf, usable, type CountSource } from './slices';
-import { cents, ratio, view, whereFilters, type QueryScope } from './sql';
+import { dailyCounts, sessionCounts, sessionTotals, sliceOf, type CountSource } from './slices';
+import { cents, ratio, usable, view, whereFilters, type QueryScope } from './sql';
 
 export interface FunnelStep {
   step: 'view' | 'cart' | 'purchase';

@@ -6,8 +6,8 @@
  * gold.session_facts); session length follows the date range.
  */
 import type { Params } from '../lake/database';
-import { sliceClause, sliceOf, usable, userCounts, type Slice } from './slices';
-import { cents, ratio, servingView, view, whereFilters, type QueryScope } from './sql';
+import { sliceClause, sliceOf, userCounts, type Slice } from './slices';
+import { cents, ratio, servingView, usable, view, whereFilters, type QueryScope } from './sql';
 
 /** Users per RFM and behaviour segment: the small serving table, else user_summary itself. */
 function segmentsSource(scope: QueryScope): string {

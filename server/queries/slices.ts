@@ -15,8 +15,6 @@
 import type { Params } from '../lake/database';
 import { servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
-export { usable };
-
 export type Slice = { level: 'all' } | { level: 'category'; category: string } | { level: 'pair'; category: string; brand: string } | { level: 'scan' };
 
 export type DateRange = Pick<ResolvedFilters, 'from' | 'to'>;

@@ -12,7 +12,7 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
-import { fileChanges, inferredEventsVersion, lineageTxns, recordedVersions, snapshotAt } from './lineage';
+import { eventDates, fileChanges, inferredEventsVersion, lineageTxns, recordedVersions, snapshotAt } from './lineage';
 import { DAILY_MODELS } from './models/daily';
 import { eventCounts } from './models/event-counts';
 import { keyFromHexSql } from './pseudonym';
@@ -30,7 +30,7 @@ export interface DailyOptions extends GoldContext {
 
 /** The dates to rebuild: every date some daily table does not yet reflect. */
 export async function datesToRebuild(options: Pick<DailyOptions, 'events' | 'tableDir' | 'full'>): Promise<string[]> {
-  const all = silverDates(options.events);
+  const all = eventDates(options.events.files);
   if (options.full) return all;
   const dates = new Set<string>();
   for (const model of DAILY_MODELS) {
@@ -48,7 +48,7 @@ async function staleDates(dir: string, events: Snapshot, all: string[]): Promise
   const before = base === undefined || base > events.version ? undefined : await snapshotAt(events.tableDir, base);
   if (!before) return all;
   const { removed, added } = fileChanges(before, events);
-  return [...removed, ...added].map((f) => f.partitionValues.event_date).filter((d): d is string => d !== null && d !== undefined);
+  return eventDates([...removed, ...added]);
 }
 
 export async function runDailyModels(options: DailyOptions, dates: string[]): Promise<void> {
@@ -95,16 +95,6 @@ function chunkDates(events: Snapshot, dates: string[]): string[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-function silverDates(events: Snapshot): string[] {
-  // Partition values answer this without reading any data file.
-  const dates = new Set<string>();
-  for (const file of events.files) {
-    const value = file.partitionValues.event_date;
-    if (value) dates.add(value);
-  }
-  return [...dates].sort();
 }
 
 async function buildEventsChunk({ conn, relations, events }: DailyOptions, dates: string[]): Promise<void> {

@@ -8,18 +8,13 @@ import { withoutInsertionOrder } from '../../db';
 import { overwrite, replacePartitions, type WriteResult } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
-import { DeltaTable } from '../../delta/table';
 import { timed } from '../../profile';
-import { fileChanges, lineageTxns, recordedVersions, snapshotAt, type DerivedInput } from './lineage';
-import { PRODUCT_MEASURES, partitionDates, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
+import { eventDates, fileChanges, latestSnapshot, lineageTxns, recordedVersions, snapshotAt, type DerivedInput } from './lineage';
+import { PRODUCT_MEASURES, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
 
 interface Derived {
   name: string;
   written: WriteResult;
-}
-
-async function latest(dir: string): Promise<Snapshot | undefined> {
-  return DeltaTable.exists(dir) ? (await DeltaTable.open(dir)).snapshot() : undefined;
 }
 
 /** The gold source of a derived table as a lineage input. */
@@ -41,19 +36,19 @@ export async function buildDerived(conn: DuckDBConnection, dirOf: (name: string)
 
 async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string, full: boolean): Promise<WriteResult | undefined> {
   const dir = dirOf(productCumulative.name);
-  const source = await latest(dirOf(productCumulative.source));
+  const source = await latestSnapshot(dirOf(productCumulative.source));
   if (!source) return undefined;
-  const target = full ? undefined : await latest(dir);
+  const target = full ? undefined : await latestSnapshot(dir);
   const version = recorded(target, productCumulative.source);
   if (version === source.version) return undefined;
   // A version no longer readable (log cleaned up) leaves no base: rebuild whole.
   const base = version === undefined ? undefined : await snapshotAt(source.tableDir, version);
-  const sourceDates = partitionDates(source);
-  const targetDates = target ? partitionDates(target) : [];
+  const sourceDates = eventDates(source.files);
+  const targetDates = target ? eventDates(target.files) : [];
   // Dates to recompute: those whose product_daily files changed, and any the table lacks.
   const changes = base && fileChanges(base, source);
   const changed = changes
-    ? [...new Set([...changes.removed, ...changes.added].map((f) => f.partitionValues.event_date!)), ...sourceDates.filter((d) => !targetDates.includes(d))].sort()
+    ? [...new Set([...eventDates([...changes.removed, ...changes.added]), ...sourceDates.filter((d) => !targetDates.includes(d))])].sort()
     : sourceDates;
   if (changed.length === 0) return undefined;
   const prevDate = targetDates.filter((d) => d < changed[0]).pop();
@@ -85,9 +80,9 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
 
 async function updateUserSegments(conn: DuckDBConnection, dirOf: (name: string) => string, runId: string): Promise<WriteResult | undefined> {
   const dir = dirOf(userSegments.name);
-  const source = await latest(dirOf(userSegments.source));
+  const source = await latestSnapshot(dirOf(userSegments.source));
   if (!source) return undefined;
-  if (recorded(await latest(dir), userSegments.source) === source.version) return undefined;
+  if (recorded(await latestSnapshot(dir), userSegments.source) === source.version) return undefined;
   return overwrite(conn, dir, userSegmentsSql(`(${scanSql(source).sql})`), {
     txns: lineageTxns({ [input(userSegments.source)]: source.version }),
     createIfMissing: true,

@@ -7,11 +7,10 @@
  */
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { WriteResult } from '../../delta/operations';
-import type { Snapshot } from '../../delta/snapshot';
-import { DeltaTable } from '../../delta/table';
 import { failpoint } from '../../failpoint';
 import { TABLES, tableDir } from '../tables';
 import { buildDerived } from './derived';
+import { latestSnapshot } from './lineage';
 import { datesToRebuild, runDailyModels } from './daily-stage';
 import { runPeriodModels } from './period-stage';
 import { hmacParams, loadPseudonymKey } from './pseudonym';
@@ -36,13 +35,9 @@ export function goldDir(lakeDir: string, name: string): string {
   return tableDir(lakeDir, `gold/${name}`);
 }
 
-async function latest(dir: string): Promise<Snapshot | undefined> {
-  return DeltaTable.exists(dir) ? (await DeltaTable.open(dir)).snapshot() : undefined;
-}
-
 export async function runGold(options: GoldOptions): Promise<GoldResult> {
-  const events = await latest(tableDir(options.lakeDir, TABLES.silverEvents));
-  const sessions = await latest(tableDir(options.lakeDir, TABLES.silverSessions));
+  const events = await latestSnapshot(tableDir(options.lakeDir, TABLES.silverEvents));
+  const sessions = await latestSnapshot(tableDir(options.lakeDir, TABLES.silverSessions));
   const result: GoldResult = { datesRebuilt: [], tables: [], bytesWritten: 0 };
   if (!events || !sessions) return result;
   const full = Boolean(options.fullRefresh);
@@ -56,7 +51,7 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
     const dates = await datesToRebuild({ events, tableDir: common.tableDir, full });
     if (dates.length > 0) await runDailyModels({ ...common, events, full }, dates);
     result.datesRebuilt = dates;
-    const facts = await latest(goldDir(options.lakeDir, 'session_facts'));
+    const facts = await latestSnapshot(goldDir(options.lakeDir, 'session_facts'));
     if (facts) {
       await runPeriodModels({ ...common, fullRefresh: full, current: { 'silver.events': events, 'silver.sessions': sessions, 'gold.session_facts': facts } });
     }

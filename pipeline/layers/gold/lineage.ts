@@ -90,3 +90,13 @@ export async function snapshotAt(dir: string, version: number): Promise<Snapshot
 export function stillOnDisk(files: readonly AddFile[]): boolean {
   return files.every((f) => existsSync(f.absolutePath));
 }
+
+/** The latest snapshot of a table, or undefined when it does not exist yet. */
+export async function latestSnapshot(dir: string): Promise<Snapshot | undefined> {
+  return DeltaTable.exists(dir) ? (await DeltaTable.open(dir)).snapshot() : undefined;
+}
+
+/** The event_date partitions some of these files belong to, sorted (partition values: no data file is read). */
+export function eventDates(files: readonly AddFile[]): string[] {
+  return [...new Set(files.map((f) => f.partitionValues.event_date).filter((d): d is string => Boolean(d)))].sort();
+}

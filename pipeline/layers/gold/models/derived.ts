@@ -9,7 +9,6 @@
  *   partitions from the first changed date on, starting from the partition before it.
  * - user_segments: gold.user_summary counted per segment (small; rebuilt whole).
  */
-import type { Snapshot } from '../../../delta/snapshot';
 
 export const PRODUCT_MEASURES = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'abandoned_carts', 'abandoned_cents', 'price_weight_cents'] as const;
 
@@ -108,8 +107,4 @@ SELECT rfm_segment, behaviour_segment, count(*) AS users, CAST(sum(sessions) AS 
   CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, CAST(sum(recency_days) AS BIGINT) AS recency_days_sum, count(recency_days) AS recency_users
 FROM ${source} GROUP BY rfm_segment, behaviour_segment
 ORDER BY rfm_segment, behaviour_segment`;
-}
-
-export function partitionDates(snapshot: Snapshot): string[] {
-  return [...new Set(snapshot.files.map((f) => f.partitionValues.event_date).filter((d): d is string => Boolean(d)))].sort();
 }
