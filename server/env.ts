@@ -24,6 +24,8 @@ const serverSchema = z.object({
   CLICKLAKE_API_MATERIALIZE_ROWS: z.coerce.number().int().min(0).default(2_000_000),
   /** `json`: one structured line per request on stdout; `off`: none. */
   CLICKLAKE_API_LOG: z.enum(['json', 'off']).default('json'),
+  /** `off`: publish new gold states without running the pages' queries over them first. */
+  CLICKLAKE_API_WARM: z.enum(['on', 'off']).default('on'),
 });
 
 export interface ServerEnv {
@@ -35,6 +37,8 @@ export interface ServerEnv {
   cacheEntries: number;
   materializeRows: number;
   log: 'json' | 'off';
+  /** Run the pages' default queries over each new state before publishing it (GoldService.warm). */
+  warm: boolean;
 }
 
 export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -54,5 +58,6 @@ export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
     cacheEntries: s.CLICKLAKE_API_CACHE_ENTRIES,
     materializeRows: s.CLICKLAKE_API_MATERIALIZE_ROWS,
     log: s.CLICKLAKE_API_LOG,
+    warm: s.CLICKLAKE_API_WARM === 'on',
   };
 }

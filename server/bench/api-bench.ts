@@ -14,6 +14,7 @@ import { percentile } from '../metrics';
 import { addDays } from '../queries/sql';
 import { GoldService } from '../service';
 import { appRouter } from '../trpc/routers/_app';
+import { FILTERED_PAGE_CALLS } from '../trpc/page-calls';
 import { callerFor } from '../trpc/server';
 
 export interface ApiBenchOptions {
@@ -61,36 +62,6 @@ export interface ApiBenchResult {
 }
 
 type Input = Record<string, unknown>;
-type Call = (caller: ReturnType<typeof callerFor>, input: Input) => Promise<unknown>;
-
-/** The procedures the six pages call, with the page-specific inputs the pages send (app/(dashboard)). */
-const PROCEDURES: Record<string, Call> = {
-  'executive.kpis': (c, i) => c.executive.kpis(i),
-  'executive.daily': (c, i) => c.executive.daily(i),
-  'executive.breakdown': (c, i) => c.executive.breakdown({ ...i, limit: 10 }),
-  'executive.insights': (c, i) => c.executive.insights(i),
-  'meta.provenance': (c, i) => c.meta.provenance(i),
-  'funnel.steps': (c, i) => c.funnel.steps(i),
-  'funnel.byDimension(category)': (c, i) => c.funnel.byDimension({ ...i, dimension: 'category', limit: 15 }),
-  'funnel.byDimension(brand)': (c, i) => c.funnel.byDimension({ ...i, dimension: 'brand', limit: 15 }),
-  'funnel.trend': (c, i) => c.funnel.trend(i),
-  'funnel.abandonment': (c, i) => c.funnel.abandonment({ ...i, limit: 10 }),
-  'funnel.timeToPurchase': (c, i) => c.funnel.timeToPurchase(i),
-  'products.top': (c, i) => c.products.top({ ...i, sort: 'revenue', order: 'desc', page: 1, pageSize: 100 }),
-  'products.categoryTree': (c, i) => c.products.categoryTree(i),
-  'products.brands': (c, i) => c.products.brands({ ...i, limit: 25 }),
-  'products.priceBands': (c, i) => c.products.priceBands(i),
-  'segments.rfm': (c, i) => c.segments.rfm(i),
-  'segments.newVsReturning': (c, i) => c.segments.newVsReturning(i),
-  'segments.sessionsPerUser': (c, i) => c.segments.sessionsPerUser(i),
-  'segments.sessionLength': (c, i) => c.segments.sessionLength(i),
-  'segments.cohorts': (c, i) => c.segments.cohorts(i),
-  'segments.behaviour': (c, i) => c.segments.behaviour(i),
-  'temporal.heatmap': (c, i) => c.temporal.heatmap({ ...i, metric: 'events' }),
-  'temporal.daily': (c, i) => c.temporal.daily(i),
-  'temporal.weekdayWeekend': (c, i) => c.temporal.weekdayWeekend(i),
-  'temporal.anomalies': (c, i) => c.temporal.anomalies({ ...i, threshold: 2 }),
-};
 
 /** Date windows of 1, 7, 14 days and the whole range, walking through the data. */
 function dateFilters(min: string, max: string, n: number): Input[] {
@@ -119,7 +90,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     const brand = (await caller.products.brands({ categories: [category], limit: 5 })).rows.find((b) => b.brand !== 'unknown')?.brand ?? meta.brands[0].brand;
     const sliced = dates.map((d) => ({ ...d, categories: [category], brands: [brand] }));
     const procedures: ProcedureTiming[] = [];
-    for (const [procedure, call] of Object.entries(PROCEDURES)) {
+    for (const [procedure, call] of Object.entries(FILTERED_PAGE_CALLS)) {
       for (const [filter, inputs, targetMs] of [['date', dates, 50], ['category+brand', sliced, 150]] as const) {
         await call(caller, inputs[0]); // warm-up (first read of the files)
         const times: number[] = [];

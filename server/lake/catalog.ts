@@ -66,6 +66,8 @@ export class GoldCatalog {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<GoldState> | undefined;
   onSwap?: (state: GoldState) => void;
+  /** Runs over a new latest state before it is published (requests keep the old one meanwhile). */
+  prepare?: (state: GoldState) => Promise<void>;
 
   constructor(
     private readonly db: Database,
@@ -124,6 +126,15 @@ export class GoldCatalog {
     if (this.latest && GOLD_TABLES.every((t) => this.latest!.versions[t] === versions[t])) return this.latest;
     if (versions[ANCHOR_TABLE] === null) throw new DeltaError('NOT_A_TABLE', `no gold tables under ${this.lakeDir}: run the pipeline first`, { table: goldTableDir(this.lakeDir, ANCHOR_TABLE) });
     const state = await this.makeState(versions, versions[ANCHOR_TABLE]!, false);
+    if (this.prepare) {
+      // Counted as building: a collection meanwhile must not drop the unpublished state's relations.
+      this.building++;
+      try {
+        await this.prepare(state);
+      } finally {
+        this.building--;
+      }
+    }
     const previous = this.latest;
     this.latest = state;
     if (previous) await this.collect();

@@ -108,21 +108,17 @@ function dimensionSource(scope: QueryScope, dimension: keyof typeof FUNNEL_DIMEN
 export async function byDimension(scope: QueryScope<{ dimension: keyof typeof FUNNEL_DIMENSIONS; limit: number }>): Promise<FunnelByDimensionRow[]> {
   const params: Params = {};
   const column = FUNNEL_DIMENSIONS[scope.input.dimension];
-  const rows = await sessionCounts(scope, scope.filters, dimensionSource(scope, scope.input.dimension, params), params, column);
-  const wanted = new Set(scope.input.dimension === 'category' ? scope.filters.categories : scope.filters.brands);
-  return rows
-    .filter((r) => r.dim !== null && r.sessions > 0 && (wanted.size === 0 || wanted.has(r.dim)))
-    .sort((a, b) => b.sessions - a.sessions || (a.dim! < b.dim! ? -1 : a.dim! > b.dim! ? 1 : 0))
-    .slice(0, scope.input.limit)
-    .map((r) => ({
-      name: r.dim!,
-      sessions: r.sessions,
-      cartSessions: r.cart_sessions,
-      purchaseSessions: r.purchase_sessions,
-      cartRate: ratio(r.cart_sessions, r.sessions),
-      conversionRate: ratio(r.purchase_sessions, r.sessions),
-      revenue: cents(r.revenue),
-    }));
+  const wanted = scope.input.dimension === 'category' ? scope.filters.categories : scope.filters.brands;
+  const rows = await sessionCounts(scope, scope.filters, dimensionSource(scope, scope.input.dimension, params), params, column, { limit: scope.input.limit, wanted });
+  return rows.map((r) => ({
+    name: r.dim!,
+    sessions: r.sessions,
+    cartSessions: r.cart_sessions,
+    purchaseSessions: r.purchase_sessions,
+    cartRate: ratio(r.cart_sessions, r.sessions),
+    conversionRate: ratio(r.purchase_sessions, r.sessions),
+    revenue: cents(r.revenue),
+  }));
 }
 
 export interface FunnelTrendPoint {

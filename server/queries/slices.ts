@@ -13,7 +13,7 @@
  * Older lakes without these tables (or with a daily table that misses dates) take the last path.
  */
 import type { Params } from '../lake/database';
-import { servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+import { bindList, servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 export type Slice = { level: 'all' } | { level: 'category'; category: string } | { level: 'pair'; category: string; brand: string } | { level: 'scan' };
 
@@ -133,6 +133,7 @@ export async function sessionCounts(
   source: CountSource,
   params: Params = {},
   dimension?: 'category_l1' | 'brand',
+  top?: TopDims,
 ): Promise<Array<SessionCounts & { dim: string | null }>> {
   params.from = range.from;
   params.to = range.to;
@@ -181,8 +182,20 @@ sessions AS (
 )
 SELECT dim, ${SUMS}, ${ROW_FLAGS} FROM sessions GROUP BY dim`;
   }
+  if (top) {
+    // Only the rows shown: the ranking happens in DuckDB, not over thousands of brand rows in JS.
+    params.top_limit = top.limit;
+    const wanted = top.wanted.length ? `AND dim IN (${bindList(params, 'top', top.wanted)})` : '';
+    sql = `SELECT * FROM (${sql}) WHERE dim IS NOT NULL AND sessions > 0 ${wanted} ORDER BY sessions DESC, dim LIMIT $top_limit`;
+  }
   const rows = await scope.db.rows<SessionCounts & { dim: string | null }>(sql, params);
   return rows.map((r) => ({ ...r, abandoned_value: Number(r.abandoned_value ?? 0), revenue: Number(r.revenue ?? 0) }));
+}
+
+/** The first `limit` dimension values by sessions (ties by name), among `wanted` when given. */
+export interface TopDims {
+  limit: number;
+  wanted: readonly string[];
 }
 
 /** One row of sessionCounts without a dimension (zeros when the slice has no rows). */

@@ -7,11 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { isDeltaError } from '../../pipeline/delta/errors';
 import { z } from 'zod';
+import type { GoldState } from '../lake/catalog';
 import { getGoldService, internalError, type GoldService, type Trace } from '../service';
 import { describeIssues } from './filters';
 
 export interface Context {
   service: GoldService;
+  /** Warm-up calls: read this state (not yet published), bypass the cache, record no metrics. */
+  pinned?: GoldState;
 }
 
 /**
@@ -47,9 +50,10 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(async ({ ctx, path, next }) => {
-  const trace: Trace = { requestId: randomUUID(), cacheHit: false };
+  const trace: Trace = { requestId: randomUUID(), cacheHit: false, pinned: ctx.pinned };
   const started = performance.now();
   const result = await next({ ctx: { trace } });
+  if (ctx.pinned) return result;
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
   const error = result.ok ? undefined : result.error;
   const known = error && error.code !== 'INTERNAL_SERVER_ERROR';
