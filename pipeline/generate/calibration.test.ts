@@ -8,6 +8,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_SPAN } from './model';
 import { expectedCardinalities } from './population';
 import { clicklake, csvFiles, tempDir } from './test-support';
 
@@ -53,6 +54,16 @@ describe('a 1M-event run', () => {
     const times = lines.slice(1, -1).map((line) => line.slice(0, 19));
     expect([...times].sort()).toEqual(times);
     expect((await one('SELECT count(*) AS n FROM e')).n).toBe(EVENTS);
+  });
+
+  it('gives every session its own id: no session lasts longer than a session can (4 h), so none merges two sessions of different days', async () => {
+    // Seeded with 32 bits, session UUIDs used to repeat across days (a birthday collision of the seeds).
+    const spans = await one(`
+      SELECT count(*) AS sessions, count(*) FILTER (WHERE span > ${MAX_SPAN}) AS too_long
+      FROM (SELECT user_session, epoch(max(t)) - epoch(min(t)) AS span
+            FROM (SELECT user_session, strptime(event_time, '%Y-%m-%d %H:%M:%S UTC') AS t FROM e) GROUP BY user_session)`);
+    expect(spans.sessions).toBeGreaterThan(100_000);
+    expect(spans.too_long).toBe(0);
   });
 
   it('keeps the event mix, funnel and buyer rates of the real month (±3 %)', async () => {

@@ -172,6 +172,8 @@ function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(arr
 
 // Per-session scratch (a worker generates one session at a time).
 const sessionRng = new Rng(0);
+/** Salts of the four UUID words' hashes (arbitrary odd constants). */
+const UUID_SALTS = [0x2545f491, 0x6c8e9cf5, 0x1b873593, 0x5bd1e995];
 const key = new Float64Array(SCRATCH);
 const slotType = new Uint8Array(SCRATCH);
 const slotProduct = new Uint32Array(SCRATCH);
@@ -199,7 +201,7 @@ export function generateSession(model: Model, plan: DayPlan, i: number, context:
   sessions.userId[s] = user;
   let at = writeUint(sessions.tail, s * TAIL_STRIDE, user);
   sessions.tail[at++] = 44; // ','
-  writeUuid(rng, sessions.tail, at);
+  writeUuid(rng, context.daySeed, i, sessions.tail, at);
   sessions.tail[at + 36] = 10; // '\n'
   sessions.tailLength[s] = at + 37 - s * TAIL_STRIDE;
   const bot = plan.bot[i] === 1;
@@ -354,11 +356,17 @@ function slotTimes(m: number, gaps: QuantileTable | undefined, rng: Rng): number
   return times[m - 1];
 }
 
-/** A version-4 UUID from the session's stream, as 36 lower-case ASCII bytes. */
-function writeUuid(rng: Rng, out: Uint8Array, at: number): void {
+/**
+ * A version-4 UUID for session i of a day, as 36 lower-case ASCII bytes. Each word is the session
+ * stream's next word XOR an independent hash of (daySeed, i): the stream alone is seeded with 32
+ * bits, so over a month's ~9 M sessions about ten thousand pairs of sessions on different days got
+ * the same UUID (a birthday collision of the seeds) and merged into false multi-day, multi-user
+ * sessions. The stream still advances by four words, so every other generated value is unchanged.
+ */
+function writeUuid(rng: Rng, daySeed: number, i: number, out: Uint8Array, at: number): void {
   let pos = at;
   for (let w = 0; w < 4; w++) {
-    let word = rng.u32();
+    let word = (rng.u32() ^ mix(daySeed ^ UUID_SALTS[w], i)) >>> 0;
     if (w === 1) word = (word & 0xffff0fff) | 0x00004000; // version 4
     if (w === 2) word = ((word & 0x3fffffff) | 0x80000000) >>> 0; // RFC 4122 variant
     for (let n = 7; n >= 0; n--) {

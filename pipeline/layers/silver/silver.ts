@@ -273,7 +273,7 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   const current = await snapshotOf(dir);
   if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
   const stored = options.fullRefresh ? undefined : current;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`);
+  await timed('silver: sessions: batch aggregates', () => conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`));
   const params = { runId: options.runId };
   try {
     if (!stored) {
@@ -283,13 +283,15 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
     // Only the start-date partitions that hold the batch's sessions are read whole: finding them reads
     // two narrow columns of every file, not every column of the month's sessions.
     const partitions = (dates: string[]) => `(${scanSql(stored, { predicate: { op: 'in', column: 'session_start_date', values: dates } }).sql})`;
-    const homes = await queryRows<{ d: string }>(
+    const homes = await timed('silver: sessions: find start dates', () => queryRows<{ d: string }>(
       conn,
       `SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (${scanSql(stored, { columns: ['user_session', 'session_start_date'] }).sql})
        WHERE user_session IN (SELECT user_session FROM s_batch)`,
-    );
-    await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${partitions(homes.map((r) => r.d))} WHERE user_session IN (SELECT user_session FROM s_batch)`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE s_merged AS ${sessionsFromAggregatesSql(`(${mergeSessionAggregatesSql('s_batch', 's_old')})`)}`);
+    ));
+    await timed('silver: sessions: read and merge stored rows', async () => {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${partitions(homes.map((r) => r.d))} WHERE user_session IN (SELECT user_session FROM s_batch)`);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE s_merged AS ${sessionsFromAggregatesSql(`(${mergeSessionAggregatesSql('s_batch', 's_old')})`)}`);
+    });
     const dates = await queryRows<{ d: string }>(
       conn,
       "SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged) ORDER BY 1",
@@ -301,11 +303,11 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
       return;
     }
     const kept = `SELECT * FROM ${partitions(dates.map((r) => r.d))} WHERE user_session NOT IN (SELECT user_session FROM s_merged)`;
-    await replacePartitions(conn, dir, `${kept} UNION ALL BY NAME SELECT * FROM s_merged`, {
+    await timed(`silver: sessions: rewrite ${dates.length} start dates`, () => replacePartitions(conn, dir, `${kept} UNION ALL BY NAME SELECT * FROM s_merged`, {
       partitions: dates.map((r) => ({ session_start_date: r.d })),
       txn,
       operationParameters: params,
-    });
+    }));
   } finally {
     await conn.run('DROP TABLE IF EXISTS s_batch; DROP TABLE IF EXISTS s_old; DROP TABLE IF EXISTS s_merged');
   }
