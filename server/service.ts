@@ -26,6 +26,9 @@ export interface Trace {
 
 export type ServiceOptions = Partial<ServerEnv> & { lakeDir: string; poll?: boolean };
 
+/** Longest a warm-up may hold back a new gold state (it stops between calls). */
+const WARM_BUDGET_MS = 15_000;
+
 export class GoldService {
   private readonly metas = new Map<string, Promise<LakeMeta>>();
 
@@ -121,11 +124,16 @@ export class GoldService {
     // Imported here: the routers import this module (a static import would be a cycle).
     const { createCaller } = await import('./trpc/routers/_app');
     const caller = createCaller({ service: this, pinned: state });
+    const calls = [...FRAME_CALLS, ...Object.values(FILTERED_PAGE_CALLS).map((c): PageCall => (api) => c(api, {}))];
     let failed = 0;
-    for (const call of [...FRAME_CALLS, ...Object.values(FILTERED_PAGE_CALLS).map((c): PageCall => (api) => c(api, {}))]) {
+    let done = 0;
+    // Bounded: a slow machine publishes the new state after WARM_BUDGET_MS rather than keep serving the old one.
+    for (const call of calls) {
+      if (performance.now() - started > WARM_BUDGET_MS) break;
       await call(caller, {}).catch(() => failed++);
+      done++;
     }
-    this.log({ level: failed ? 'warn' : 'info', msg: 'gold state warmed', goldVersion: state.goldVersion, durationMs: Math.round(performance.now() - started), failed });
+    this.log({ level: failed ? 'warn' : 'info', msg: 'gold state warmed', goldVersion: state.goldVersion, durationMs: Math.round(performance.now() - started), calls: done, skipped: calls.length - done, failed });
   }
 
   log(fields: Record<string, unknown>): void {
