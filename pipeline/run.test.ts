@@ -148,6 +148,29 @@ describe('incremental runs', () => {
     expect(daily.map((r) => r.d)).toEqual(['2019-10-01', '2019-10-02', '2019-10-03']);
   });
 
+  it('stages a big batch in Parquet files and a small one in memory, to the same silver rows', async () => {
+    const staged = async (memoryBytes: string) => {
+      const ws = workspace();
+      copyFileSync(EXCERPT, path.join(ws.landingDir, '2019-10-01.csv'));
+      const previous = process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
+      process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES = memoryBytes;
+      try {
+        const summary = await runPipeline({ ...ws, instance });
+        const events = await rows(ws.lakeDir, TABLES.silverEvents, '* EXCLUDE (_batch_id)', 'ORDER BY _source_file, _source_line');
+        const quarantine = await rows(ws.lakeDir, TABLES.silverQuarantine, '* EXCLUDE (_batch_id, _run_id, _quarantined_at)', 'ORDER BY _source_file, _source_line');
+        return { reconciliation: summary.reconciliation, byReason: summary.silver.quarantineByReason, events, quarantine };
+      } finally {
+        if (previous === undefined) delete process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
+        else process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES = previous;
+      }
+    };
+    const files = await staged('0');
+    const memory = await staged(String(2 ** 30));
+    expect(files.events).toHaveLength(31);
+    expect(files.quarantine).toHaveLength(7);
+    expect(memory).toEqual(files);
+  });
+
   it('rebuilds silver and gold from bronze with --full-refresh, to the same numbers', async () => {
     const ws = workspace();
     copyFileSync(EXCERPT, path.join(ws.landingDir, '2019-10-01.csv'));

@@ -61,6 +61,19 @@ async function snapshotOf(dir: string, version?: number): Promise<Snapshot | und
   return (await DeltaTable.open(dir)).snapshot(version === undefined ? {} : { version });
 }
 
+/** The in-memory staging table of a small batch (one run at a time uses the process's instance). */
+const STAGED_TABLE = 'silver_staged_batch';
+
+/**
+ * New bronze bytes up to which a batch is staged in memory rather than in Parquet files: 256 MiB of
+ * bronze Parquet is about 5 M rows, ~1 GiB typed in DuckDB. CLICKLAKE_SILVER_STAGE_MEMORY_BYTES
+ * overrides it (tests set 0 to exercise the file path).
+ */
+function stagingInMemoryBytes(): number {
+  const raw = process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
+  return raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw)) ? 256 * 2 ** 20 : Number(raw);
+}
+
 export async function runSilver(options: SilverOptions): Promise<SilverResult> {
   const dirs = {
     bronze: tableDir(options.lakeDir, TABLES.bronzeEvents),
@@ -119,16 +132,34 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     // 1. Type and check every new bronze row once, streaming, into staging files partitioned by
     //    event date (quarantined rows apart): each date is then deduplicated and sorted on its own,
     //    so memory stays bounded by the largest day, not the batch.
+    //    A batch small enough (a few days) is staged in a table of this in-memory DuckDB instead:
+    //    writing and re-reading Parquet was most of this step for a one-day append.
     const bronzeScan = scanSql(bronze, { onlyPaths: new Set(newFiles.map((f) => f.path)) }).sql;
+    const batchBytes = newFiles.reduce((sum, f) => sum + f.size, 0);
+    const inMemory = batchBytes <= stagingInMemoryBytes();
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(path.dirname(staging), { recursive: true });
-    await timed('silver: type and check rows', () =>
-      conn.run(`COPY (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
-    );
-    const parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
+    let parts: string[];
+    if (inMemory) {
+      await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}`));
+      parts = (await queryRows<{ p: string }>(conn, `SELECT DISTINCT _part AS p FROM ${STAGED_TABLE}`)).map((r) => r.p);
+    } else {
+      mkdirSync(path.dirname(staging), { recursive: true });
+      await timed('silver: type and check rows', () =>
+        conn.run(`COPY (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
+      );
+      parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
+    }
     const dates = parts.filter((d) => d !== 'q').sort();
-    const stagedFiles = (part: string) => `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
-    const allStaged = parts.length > 0 ? `read_parquet(${sqlString(path.join(staging, '*', '*.parquet'))}, hive_partitioning = false)` : `(SELECT * EXCLUDE (_part) FROM (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) LIMIT 0)`;
+    const stagedFiles = (part: string) =>
+      inMemory
+        ? `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE} WHERE _part = ${sqlString(part)})`
+        : `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
+    const allStaged =
+      parts.length === 0
+        ? `(SELECT * EXCLUDE (_part) FROM (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) LIMIT 0)`
+        : inMemory
+          ? `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE})`
+          : `read_parquet(${sqlString(path.join(staging, '*', '*.parquet'))}, hive_partitioning = false)`;
 
     const [counts] = await queryRows<Record<string, number>>(
       conn,
@@ -207,6 +238,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     const addedPaths = new Set(written.flatMap((w) => w.adds.map((a) => a.path)));
     result.touchedDates = [...new Set(written.flatMap((w) => w.adds.map((a) => a.partitionValues.event_date!)))].sort();
     rmSync(staging, { recursive: true, force: true });
+    await conn.run(`DROP TABLE IF EXISTS ${STAGED_TABLE}`);
 
     // The batch's new events, for null rates and the entity tables.
     const latestEvents = await snapshotOf(dirs.events);
@@ -224,6 +256,7 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     await timed('silver: products', () => updateProducts(options, conn, txn));
     await conn.run('DROP VIEW IF EXISTS silver_new');
   } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${STAGED_TABLE}`).catch(() => undefined);
     for (const c of connections) c.closeSync();
     rmSync(staging, { recursive: true, force: true });
   }
