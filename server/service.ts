@@ -116,8 +116,9 @@ export class GoldService {
    * Runs what the pages read for the default view (the whole range) once over a state before it is
    * published, results discarded: the first visitor after a start or a pipeline commit then meets a
    * warm engine (code paths compiled, memory touched, the state's meta loaded) instead of paying
-   * for it (a cold funnel page took ~1.5× as long). Nothing is cached, so a first request still does
-   * its work. Failures are logged and do not block publishing.
+   * for it (on a full-month state the first meta.filters took 124 ms and meta.provenance 0.5 s).
+   * Nothing is cached, so a first request still does its work. Failures are logged (the first
+   * cause with them) and do not block publishing.
    */
   async warm(state: GoldState): Promise<void> {
     const started = performance.now();
@@ -127,13 +128,18 @@ export class GoldService {
     const calls = [...FRAME_CALLS, ...Object.values(FILTERED_PAGE_CALLS).map((c): PageCall => (api) => c(api, {}))];
     let failed = 0;
     let done = 0;
+    let cause: string | undefined;
     // Bounded: a slow machine publishes the new state after WARM_BUDGET_MS rather than keep serving the old one.
     for (const call of calls) {
       if (performance.now() - started > WARM_BUDGET_MS) break;
-      await call(caller, {}).catch(() => failed++);
+      await call(caller, {}).catch((error: unknown) => {
+        failed++;
+        cause ??= error instanceof Error ? error.message : String(error);
+      });
       done++;
     }
-    this.log({ level: failed ? 'warn' : 'info', msg: 'gold state warmed', goldVersion: state.goldVersion, durationMs: Math.round(performance.now() - started), calls: done, skipped: calls.length - done, failed });
+    const durationMs = Math.round(performance.now() - started);
+    this.log({ level: failed ? 'warn' : 'info', msg: 'gold state warmed', goldVersion: state.goldVersion, durationMs, calls: done, skipped: calls.length - done, failed, ...(cause ? { cause } : {}) });
   }
 
   log(fields: Record<string, unknown>): void {
