@@ -20,6 +20,15 @@ const envSchema = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must look like 6GB or 512MiB')
     .default('5GB'),
   CLICKLAKE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * New bronze bytes up to which silver stages a batch in memory rather than in Parquet files
+   * (256 MiB of bronze Parquet is about 5 M rows, ~1 GiB typed in DuckDB).
+   */
+  CLICKLAKE_SILVER_STAGE_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 2 ** 20),
 });
 
 export type ClickLakeEnv = z.infer<typeof envSchema>;

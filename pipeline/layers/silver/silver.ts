@@ -14,6 +14,7 @@ import { schemaFromQuery } from '../../delta/schema';
 import { commit } from '../../delta/transaction';
 import { writeDataFiles, type WrittenFiles } from '../../delta/write';
 import { PipelineError } from '../../errors';
+import { loadEnv } from '../../config';
 import { timed } from '../../profile';
 import { append, overwrite, replacePartitions } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
@@ -65,13 +66,12 @@ async function snapshotOf(dir: string, version?: number): Promise<Snapshot | und
 const STAGED_TABLE = 'silver_staged_batch';
 
 /**
- * New bronze bytes up to which a batch is staged in memory rather than in Parquet files: 256 MiB of
- * bronze Parquet is about 5 M rows, ~1 GiB typed in DuckDB. CLICKLAKE_SILVER_STAGE_MEMORY_BYTES
- * overrides it (tests set 0 to exercise the file path).
+ * New bronze bytes up to which a batch is staged in memory rather than in Parquet files
+ * (CLICKLAKE_SILVER_STAGE_MEMORY_BYTES, 256 MiB by default; tests set 0 to exercise the file path).
+ * Read on every run, not cached, so a long-running watch picks up a change.
  */
 function stagingInMemoryBytes(): number {
-  const raw = process.env.CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
-  return raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw)) ? 256 * 2 ** 20 : Number(raw);
+  return loadEnv().CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
 }
 
 export async function runSilver(options: SilverOptions): Promise<SilverResult> {
