@@ -12,7 +12,7 @@ import { LatencyMetrics } from './metrics';
 import { loadMeta } from './queries/meta';
 import type { LakeMeta, QueryScope } from './queries/sql';
 import { badRequest, resolveFilters, type FiltersInput } from './trpc/filters';
-import { FILTERED_PAGE_CALLS, FRAME_CALLS, type PageCall } from './trpc/page-calls';
+import { FILTERED_PAGE_CALLS, FRAME_CALLS } from './trpc/page-calls';
 
 /** What one procedure call records for the request log and the latency metrics. */
 export interface Trace {
@@ -125,7 +125,8 @@ export class GoldService {
     // Imported here: the routers import this module (a static import would be a cycle).
     const { createCaller } = await import('./trpc/routers/_app');
     const caller = createCaller({ service: this, pinned: state });
-    const calls = [...FRAME_CALLS, ...Object.values(FILTERED_PAGE_CALLS).map((c): PageCall => (api) => c(api, {}))];
+    // Every call with no filters: the default view (frame calls take none).
+    const calls = [...FRAME_CALLS, ...Object.values(FILTERED_PAGE_CALLS)];
     let failed = 0;
     let done = 0;
     let cause: string | undefined;

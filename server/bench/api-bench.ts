@@ -14,7 +14,7 @@ import { percentile } from '../metrics';
 import { addDays } from '../queries/sql';
 import { GoldService } from '../service';
 import { appRouter } from '../trpc/routers/_app';
-import { FILTERED_PAGE_CALLS } from '../trpc/page-calls';
+import { FILTERED_PAGE_CALLS, type Input } from '../trpc/page-calls';
 import { callerFor } from '../trpc/server';
 
 export interface ApiBenchOptions {
@@ -61,7 +61,6 @@ export interface ApiBenchResult {
   load: LoadResult;
 }
 
-type Input = Record<string, unknown>;
 
 /** Date windows of 1, 7, 14 days and the whole range, walking through the data. */
 function dateFilters(min: string, max: string, n: number): Input[] {

@@ -5,7 +5,7 @@
  */
 import type { createCaller } from './routers/_app';
 
-type Input = Record<string, unknown>;
+export type Input = Record<string, unknown>;
 export type PageCall = (caller: ReturnType<typeof createCaller>, input: Input) => Promise<unknown>;
 
 /** Procedures that take the global filters, by name as the benchmark reports them. */

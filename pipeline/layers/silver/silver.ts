@@ -65,15 +65,6 @@ async function snapshotOf(dir: string, version?: number): Promise<Snapshot | und
 /** The in-memory staging table of a small batch (one run at a time uses the process's instance). */
 const STAGED_TABLE = 'silver_staged_batch';
 
-/**
- * New bronze bytes up to which a batch is staged in memory rather than in Parquet files
- * (CLICKLAKE_SILVER_STAGE_MEMORY_BYTES, 256 MiB by default; tests set 0 to exercise the file path).
- * Read on every run, not cached, so a long-running watch picks up a change.
- */
-function stagingInMemoryBytes(): number {
-  return loadEnv().CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
-}
-
 export async function runSilver(options: SilverOptions): Promise<SilverResult> {
   const dirs = {
     bronze: tableDir(options.lakeDir, TABLES.bronzeEvents),
@@ -135,31 +126,30 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     //    A batch small enough (a few days) is staged in a table of this in-memory DuckDB instead:
     //    writing and re-reading Parquet was most of this step for a one-day append.
     const bronzeScan = scanSql(bronze, { onlyPaths: new Set(newFiles.map((f) => f.path)) }).sql;
+    // CLICKLAKE_SILVER_STAGE_MEMORY_BYTES is read per run, so a long-running watch picks up a change.
     const batchBytes = newFiles.reduce((sum, f) => sum + f.size, 0);
-    const inMemory = batchBytes <= stagingInMemoryBytes();
+    const inMemory = batchBytes <= loadEnv().CLICKLAKE_SILVER_STAGE_MEMORY_BYTES;
+    const typedBatch = stagedBatchSql(`(${bronzeScan}) AS bronze_rows`);
     rmSync(staging, { recursive: true, force: true });
+    /** The staged rows of one part (a date, or `q` for quarantine), and of all parts. */
+    let stagedFiles: (part: string) => string;
+    let allStaged: string;
     let parts: string[];
     if (inMemory) {
-      await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}`));
+      await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${typedBatch}`));
       parts = (await queryRows<{ p: string }>(conn, `SELECT DISTINCT _part AS p FROM ${STAGED_TABLE}`)).map((r) => r.p);
+      stagedFiles = (part) => `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE} WHERE _part = ${sqlString(part)})`;
+      allStaged = `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE})`;
     } else {
       mkdirSync(path.dirname(staging), { recursive: true });
       await timed('silver: type and check rows', () =>
-        conn.run(`COPY (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
+        conn.run(`COPY (${typedBatch}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
       );
       parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
+      stagedFiles = (part) => `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
+      allStaged = parts.length > 0 ? `read_parquet(${sqlString(path.join(staging, '*', '*.parquet'))}, hive_partitioning = false)` : `(SELECT * EXCLUDE (_part) FROM (${typedBatch}) LIMIT 0)`;
     }
     const dates = parts.filter((d) => d !== 'q').sort();
-    const stagedFiles = (part: string) =>
-      inMemory
-        ? `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE} WHERE _part = ${sqlString(part)})`
-        : `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
-    const allStaged =
-      parts.length === 0
-        ? `(SELECT * EXCLUDE (_part) FROM (${stagedBatchSql(`(${bronzeScan}) AS bronze_rows`)}) LIMIT 0)`
-        : inMemory
-          ? `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE})`
-          : `read_parquet(${sqlString(path.join(staging, '*', '*.parquet'))}, hive_partitioning = false)`;
 
     const [counts] = await queryRows<Record<string, number>>(
       conn,
