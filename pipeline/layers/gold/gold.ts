@@ -10,7 +10,7 @@ import type { WriteResult } from '../../delta/operations';
 import { failpoint } from '../../failpoint';
 import { TABLES, tableDir } from '../tables';
 import { buildDerived } from './derived';
-import { eventDates, latestSnapshot } from './lineage';
+import { latestSnapshot } from './lineage';
 import { datesToRebuild, runDailyModels } from './daily-stage';
 import { runPeriodModels } from './period-stage';
 import { hmacParams, loadPseudonymKey } from './pseudonym';
@@ -46,10 +46,9 @@ export async function runGold(options: GoldOptions): Promise<GoldResult> {
   const common = { conn, relations, runId: options.runId, log: options.log, tableDir: (name: string) => goldDir(options.lakeDir, name), track: (name: string, w: WriteResult) => track(result, name, w) };
   try {
     await relations.open();
+    // A full rebuild keys every user and session once, up front, for the daily and period models alike.
+    if (full) await relations.keyAllSessions();
     const dates = await datesToRebuild({ events, tableDir: common.tableDir, full });
-    // A rebuild of every date (a full refresh, or the first run on a new lake) keys every user and
-    // session once, up front, for the daily and period models alike, instead of chunk by chunk.
-    if (full || dates.length === eventDates(events.files).length) await relations.keyAllSessions();
     if (dates.length > 0) await runDailyModels({ ...common, events, full }, dates);
     result.datesRebuilt = dates;
     const facts = await latestSnapshot(goldDir(options.lakeDir, 'session_facts'));
