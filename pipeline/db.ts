@@ -39,11 +39,13 @@ export type Params = Record<string, DuckDBValue>;
  * writes on every thread. The setting is global to the instance, so it is restored afterwards.
  */
 export async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  // Restores what was set before, so calls nest.
+  const [{ before }] = await queryRows<{ before: boolean }>(conn, "SELECT current_setting('preserve_insertion_order') AS before");
   await conn.run('SET GLOBAL preserve_insertion_order = false');
   try {
     return await work();
   } finally {
-    await conn.run('SET GLOBAL preserve_insertion_order = true');
+    await conn.run(`SET GLOBAL preserve_insertion_order = ${before ? 'true' : 'false'}`);
   }
 }
 

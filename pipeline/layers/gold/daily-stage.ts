@@ -7,6 +7,7 @@
  * Dates are processed in chunks so memory stays bounded at the full month: each chunk materialises
  * its silver events once (with pseudonymous keys) and every daily model reads that.
  */
+import { withoutInsertionOrder } from '../../db';
 import { overwrite, replacePartitions } from '../../delta/operations';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
@@ -97,7 +98,12 @@ function chunkDates(events: Snapshot, dates: string[]): string[][] {
   return chunks;
 }
 
-async function buildEventsChunk({ conn, relations, events }: DailyOptions, dates: string[]): Promise<void> {
+/** The chunk's events and per-session rows: sets, built without insertion order (on every thread, ~2× faster). */
+async function buildEventsChunk(options: DailyOptions, dates: string[]): Promise<void> {
+  await withoutInsertionOrder(options.conn, () => buildEventsTables(options, dates));
+}
+
+async function buildEventsTables({ conn, relations, events }: DailyOptions, dates: string[]): Promise<void> {
   const scan = scanSql(events, {
     predicate: { op: 'in', column: 'event_date', values: dates },
     columns: ['event_date', 'event_time', 'event_type', 'product_id', 'category_l1', 'category_l2', 'category_l3', 'brand', 'price', 'user_id', 'user_session'],

@@ -136,14 +136,17 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     let allStaged: string;
     let parts: string[];
     if (inMemory) {
-      await timed('silver: type and check rows', () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${typedBatch}`));
+      // Row order is irrelevant here (first occurrences and quarantine order by source line explicitly).
+      await timed('silver: type and check rows', () => withoutInsertionOrder(conn, () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${typedBatch}`)));
       parts = (await queryRows<{ p: string }>(conn, `SELECT DISTINCT _part AS p FROM ${STAGED_TABLE}`)).map((r) => r.p);
       stagedFiles = (part) => `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE} WHERE _part = ${sqlString(part)})`;
       allStaged = `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE})`;
     } else {
       mkdirSync(path.dirname(staging), { recursive: true });
       await timed('silver: type and check rows', () =>
-        conn.run(`COPY (${typedBatch}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
+        withoutInsertionOrder(conn, () =>
+          conn.run(`COPY (${typedBatch}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
+        ),
       );
       parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
       stagedFiles = (part) => `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
@@ -296,7 +299,8 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   const current = await snapshotOf(dir);
   if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
   const stored = options.fullRefresh ? undefined : current;
-  await timed('silver: sessions: batch aggregates', () => conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`));
+  // Temp tables here are sets keyed by session: built without insertion order, on every thread.
+  await timed('silver: sessions: batch aggregates', () => withoutInsertionOrder(conn, () => conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`)));
   const params = { runId: options.runId };
   try {
     if (!stored) {
@@ -311,10 +315,10 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
       `SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (${scanSql(stored, { columns: ['user_session', 'session_start_date'] }).sql})
        WHERE user_session IN (SELECT user_session FROM s_batch)`,
     ));
-    await timed('silver: sessions: read and merge stored rows', async () => {
+    await timed('silver: sessions: read and merge stored rows', () => withoutInsertionOrder(conn, async () => {
       await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${partitions(homes.map((r) => r.d))} WHERE user_session IN (SELECT user_session FROM s_batch)`);
       await conn.run(`CREATE OR REPLACE TEMP TABLE s_merged AS ${sessionsFromAggregatesSql(`(${mergeSessionAggregatesSql('s_batch', 's_old')})`)}`);
-    });
+    }));
     const dates = await queryRows<{ d: string }>(
       conn,
       "SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (SELECT session_start_date FROM s_old UNION ALL SELECT session_start_date FROM s_merged) ORDER BY 1",

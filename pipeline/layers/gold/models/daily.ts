@@ -9,10 +9,12 @@ export const dailyKpis = defineModel({
   grain: 'one row per event_date',
   description: 'Section 3 metrics per day (distinct counts exact within the day), for trends and sparklines.',
   sql: `
-WITH events AS (SELECT * FROM g_events),
+-- From the chunk's per-session rows (g_session_rows), not the events: the same sums and distinct
+-- sessions and users, over a fraction of the rows.
+WITH session_rows AS (SELECT * FROM g_session_rows),
 sessions AS (
-  SELECT event_date, session_key, bool_or(event_type = 'cart') AS has_cart, bool_or(event_type = 'purchase') AS has_purchase
-  FROM events GROUP BY event_date, session_key
+  SELECT event_date, session_key, sum(carts) > 0 AS has_cart, sum(purchases) > 0 AS has_purchase
+  FROM session_rows GROUP BY event_date, session_key
 ),
 session_counts AS (
   SELECT event_date,
@@ -22,13 +24,14 @@ session_counts AS (
 ),
 event_counts AS (
   SELECT event_date,
-    count(*) AS events,
-    ${eventCounts()},
+    CAST(sum(views + carts + removals + purchases) AS BIGINT) AS events,
+    ${['views', 'carts', 'removals', 'purchases'].map((m) => `CAST(sum(${m}) AS BIGINT) AS ${m}`).join(', ')},
+    sum(revenue)::DECIMAL(18, 2) AS revenue,
     count(DISTINCT user_key) AS users,
-    count(DISTINCT user_key) FILTER (WHERE event_type = 'purchase') AS buyers,
+    count(DISTINCT user_key) FILTER (WHERE purchases > 0) AS buyers,
     count(DISTINCT session_key) AS sessions,
-    count(DISTINCT session_key) FILTER (WHERE event_type = 'purchase') AS orders
-  FROM events GROUP BY event_date
+    count(DISTINCT session_key) FILTER (WHERE purchases > 0) AS orders
+  FROM session_rows GROUP BY event_date
 ),
 final AS (
   SELECT e.*, s.cart_sessions, s.abandoned_sessions
@@ -60,9 +63,10 @@ export const productDaily = defineModel({
     'Product performance per day; abandoned_* count cart events in sessions of that day that bought nothing in the same category and brand slice.',
   sql: `
 WITH events AS (SELECT * FROM g_events),
-session_slices AS (
-  SELECT event_date, category_l1, brand_label, session_key, bool_or(event_type = 'purchase') AS has_purchase
-  FROM events GROUP BY ALL
+-- Session slices (date, category, brand, session) with a purchase, from the chunk's per-session rows:
+-- a cart outside them is abandoned. Only cart events look them up (the key is NULL for the others).
+bought AS (
+  SELECT DISTINCT event_date, category_l1, brand AS brand_label, session_key FROM g_session_rows WHERE purchases > 0
 ),
 final AS (
   SELECT
@@ -70,11 +74,13 @@ final AS (
     any_value(e.category_l2) AS category_l2, any_value(e.category_l3) AS category_l3,
     e.brand_label AS brand,
     ${eventCounts('e.')},
-    count(*) FILTER (WHERE e.event_type = 'cart' AND NOT s.has_purchase) AS abandoned_carts,
-    coalesce(sum(e.price) FILTER (WHERE e.event_type = 'cart' AND NOT s.has_purchase), 0)::DECIMAL(18, 2) AS abandoned_value,
+    count(*) FILTER (WHERE e.event_type = 'cart' AND b.session_key IS NULL) AS abandoned_carts,
+    coalesce(sum(e.price) FILTER (WHERE e.event_type = 'cart' AND b.session_key IS NULL), 0)::DECIMAL(18, 2) AS abandoned_value,
     avg(e.price)::DECIMAL(12, 2) AS avg_price
   FROM events e
-  JOIN session_slices s USING (event_date, category_l1, brand_label, session_key)
+  LEFT JOIN bought b
+    ON b.session_key = CASE WHEN e.event_type = 'cart' THEN e.session_key END
+    AND b.event_date = e.event_date AND b.category_l1 = e.category_l1 AND b.brand_label = e.brand_label
   GROUP BY e.event_date, e.product_id, e.category_l1, e.brand_label
 )
 SELECT * FROM final ORDER BY event_date, category_l1, brand`,
