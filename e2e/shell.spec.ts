@@ -90,3 +90,23 @@ test('first load makes no API request from the browser: every page is prefetched
     expect(requests, `${url}: requests after the HTML`).toEqual([]);
   }
 });
+
+test('every chart arrives drawn in the HTML (SVG), and its canvas takes the frame’s place without a hydration error', async ({ page, request }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  for (const item of NAV_ITEMS) {
+    const html = await (await request.get(item.href)).text();
+    const charts = html.match(/data-chart="true"/g)?.length ?? 0;
+    const frames = html.match(/data-chart-frame="true"[^>]*><svg [^>]*viewBox="0 0 \d+ \d+"/g)?.length ?? 0;
+    expect(charts, `${item.href}: charts in the HTML`).toBeGreaterThan(0);
+    expect(frames, `${item.href}: drawn frames in the HTML`).toBe(charts);
+    await page.goto(item.href);
+    await expect.poll(() => page.locator('[data-chart][data-chart-ready="false"]').count()).toBe(0);
+    await expect(page.locator('[data-chart-frame]')).toHaveCount(0);
+    await expect(page.locator('[data-chart] canvas').first()).toBeVisible();
+  }
+  expect(errors).toEqual([]);
+});

@@ -4,6 +4,7 @@ import type { EChartsOption } from 'echarts';
 import dynamic from 'next/dynamic';
 import { Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import { useTheme } from '@/components/layout/theme';
+import { serverFrame, type ChartSpan } from './frame';
 import { DARK, LIGHT, type ChartTheme } from './theme';
 
 export interface ChartClick {
@@ -25,13 +26,21 @@ interface ChartProps {
   /** Short description for screen readers; the data table is the full alternative. */
   label: string;
   onClick?: (event: ChartClick) => void;
+  /** The chart's share of the desktop layout's width (sizes the server-drawn first frame). */
+  span?: ChartSpan;
 }
 
 /**
  * One ECharts canvas. `data-chart-ready` turns true once ECharts has finished its first render, so
  * tests and benchmarks wait on a marker rather than on time.
+ *
+ * Until then the server's drawing of the same option (frame.ts, as SVG in the HTML) stands in its
+ * place, so a first visit shows the chart with the first paint rather than after ECharts has loaded.
+ * The browser renders that element empty (it has no renderer): React keeps the server's markup while
+ * hydrating, and the element goes once the canvas is ready. The frame is drawn in the light theme and
+ * for the desktop layout: dark and narrow screens skip it (CSS) and wait for the canvas as before.
  */
-export function Chart({ build, height = 300, label, onClick }: ChartProps) {
+export function Chart({ build, height = 300, label, onClick, span = 'half' }: ChartProps) {
   const { resolved } = useTheme();
   const theme = resolved === 'dark' ? DARK : LIGHT;
   const option = useMemo(() => build(theme), [build, theme]);
@@ -42,8 +51,27 @@ export function Chart({ build, height = 300, label, onClick }: ChartProps) {
   const onInstance = useCallback((instance: unknown) => {
     if (wrapper.current) wrapper.current.__chart = instance;
   }, []);
+  const frame = serverFrame(option, span, height);
   return (
-    <div ref={wrapper} role="img" aria-label={label} data-chart data-chart-ready={ready ? 'true' : 'false'} style={{ minHeight: height }} className={onClick ? 'cursor-pointer' : undefined}>
+    <div
+      ref={wrapper}
+      role="img"
+      aria-label={label}
+      data-chart
+      data-chart-ready={ready ? 'true' : 'false'}
+      style={{ minHeight: height }}
+      className={`relative ${onClick ? 'cursor-pointer' : ''}`}
+    >
+      {!ready && (
+        <div
+          data-chart-frame
+          aria-hidden
+          className="absolute inset-x-0 top-0 z-10 overflow-hidden bg-white empty:hidden max-sm:hidden dark:hidden"
+          style={{ height }}
+          dangerouslySetInnerHTML={{ __html: frame ?? '' }}
+          suppressHydrationWarning
+        />
+      )}
       <Suspense fallback={<div style={{ height }} />}>
         <EChartCanvas option={option} height={height} onClick={onClick} onFinished={onFinished} onInstance={onInstance} />
       </Suspense>

@@ -117,7 +117,7 @@ export function ExecutiveView() {
           return `Best day: ${best.date} with ${fmtUsd(best.revenue)} from ${fmtInt(best.orders)} orders.`;
         }}
       >
-        {() => <Chart build={buildTrend} height={320} label="Daily revenue and orders over the selected range" />}
+        {() => <Chart build={buildTrend} height={320} span="full" label="Daily revenue and orders over the selected range" />}
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">

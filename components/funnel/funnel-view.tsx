@@ -69,7 +69,7 @@ export function FunnelView() {
             return cart && buy ? `${fmtPct(cart.stepConversion, 1)} of viewing sessions add to cart; ${fmtPct(buy.stepConversion, 1)} of those buy — the biggest drop is ${(cart.dropOff ?? 0) > (buy.dropOff ?? 0) ? 'before the cart' : 'after the cart'}.` : null;
           }}
         >
-          {(_, shown) => <Chart height={260} label="Funnel of sessions from view to cart to purchase" build={(theme) => funnelOption(shown.rows.map((s) => ({ name: STEP_LABEL[s.step] ?? s.step, sessions: s.sessions })), theme)} />}
+          {(_, shown) => <Chart height={260} span="threeFifths" label="Funnel of sessions from view to cart to purchase" build={(theme) => funnelOption(shown.rows.map((s) => ({ name: STEP_LABEL[s.step] ?? s.step, sessions: s.sessions })), theme)} />}
         </Card>
         <Card
           className="lg:col-span-2"
@@ -116,6 +116,7 @@ export function FunnelView() {
         {(_, shown) => (
           <Chart
             height={300}
+            span="full"
             label="Daily cart rate and conversion rate"
             build={(theme) =>
               timeSeriesOption(
@@ -186,7 +187,7 @@ export function FunnelView() {
           return `Most purchases (${fmtPct(top.share, 0)}) happen ${top.bucket} minutes into the session.`;
         }}
       >
-        {(_, shown) => <Chart height={280} label="Purchases by minutes after session start" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: `${r.bucket} min`, value: r.purchases, note: `${fmtPct(r.share)} of purchases` })), unit: 'count', seriesName: 'Purchases' }, theme)} />}
+        {(_, shown) => <Chart height={280} span="full" label="Purchases by minutes after session start" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: `${r.bucket} min`, value: r.purchases, note: `${fmtPct(r.share)} of purchases` })), unit: 'count', seriesName: 'Purchases' }, theme)} />}
       </Card>
     </div>
   );

@@ -68,7 +68,7 @@ export function ProductsView() {
           return best && total ? `${best.name} is ${fmtPct(best.revenue / total, 0)} of revenue.` : null;
         }}
       >
-        {(d) => <Chart height={380} label="Treemap of revenue by category levels" onClick={onTreemap} build={(theme) => treemapOption(toTree(d), 'usd', theme)} />}
+        {(d) => <Chart height={380} span="full" label="Treemap of revenue by category levels" onClick={onTreemap} build={(theme) => treemapOption(toTree(d), 'usd', theme)} />}
       </Card>
 
       <Card

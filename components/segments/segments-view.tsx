@@ -67,7 +67,7 @@ export function SegmentsView() {
             return best ? `${best.segment} (${fmtPct(best.share, 1)} of users) bring the most revenue: ${fmtUsd(best.revenue)}.` : null;
           }}
         >
-          {(_, shown) => <Chart height={320} label="Users per RFM segment" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.segment, value: r.users, note: `${fmtPct(r.share)} of users · ${fmtUsd(r.revenue)} revenue` })), unit: 'count', seriesName: 'Users', horizontal: true }, theme)} />}
+          {(_, shown) => <Chart height={320} span="twoThirds" label="Users per RFM segment" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.segment, value: r.users, note: `${fmtPct(r.share)} of users · ${fmtUsd(r.revenue)} revenue` })), unit: 'count', seriesName: 'Users', horizontal: true }, theme)} />}
         </Card>
         <Card
           title="Browsers, carters, buyers"
@@ -83,7 +83,7 @@ export function SegmentsView() {
             return b ? `${fmtPct(b.share, 1)} of users bought something.` : null;
           }}
         >
-          {(_, shown) => <Chart height={320} label="Users by behaviour segment" build={(theme) => donutOption(shown.rows.map((r) => ({ name: r.segment, value: r.users })), 'count', 'Users', theme)} />}
+          {(_, shown) => <Chart height={320} span="third" label="Users by behaviour segment" build={(theme) => donutOption(shown.rows.map((r) => ({ name: r.segment, value: r.users })), 'count', 'Users', theme)} />}
         </Card>
       </div>
 
@@ -99,7 +99,7 @@ export function SegmentsView() {
           columns={[textCol<NvR>('kind', 'Users', (r) => r.kind), numCol<NvR>('users', 'Count', (r) => r.users, fmtInt), numCol<NvR>('revenue', 'Revenue (USD)', (r) => r.revenue, fmtUsd)]}
           takeaway={(d) => `${fmtPct(d.newShare, 0)} of active users are new in this range.`}
         >
-          {(_, shown) => <Chart height={280} label="New versus returning users" build={(theme) => donutOption(shown.rows.map((r) => ({ name: r.kind, value: r.users })), 'count', 'Users', theme)} />}
+          {(_, shown) => <Chart height={280} span="third" label="New versus returning users" build={(theme) => donutOption(shown.rows.map((r) => ({ name: r.kind, value: r.users })), 'count', 'Users', theme)} />}
         </Card>
         <Card
           title="Sessions per user"
@@ -112,7 +112,7 @@ export function SegmentsView() {
           columns={[textCol<Bucket>('bucket', 'Sessions', (r) => r.bucket), numCol<Bucket>('users', 'Users', (r) => r.users, fmtInt), numCol<Bucket>('share', 'Share', (r) => r.share, fmtPct)]}
           takeaway={(d) => (d[0] ? `${fmtPct(d[0].share, 0)} of users had ${d[0].bucket} session${d[0].bucket === '1' ? '' : 's'}.` : null)}
         >
-          {(_, shown) => <Chart height={280} label="Users by sessions per user" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.bucket, value: r.users, note: `${fmtPct(r.share)} of users` })), unit: 'count', seriesName: 'Users' }, theme)} />}
+          {(_, shown) => <Chart height={280} span="third" label="Users by sessions per user" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.bucket, value: r.users, note: `${fmtPct(r.share)} of users` })), unit: 'count', seriesName: 'Users' }, theme)} />}
         </Card>
         <Card
           title="Session length"
@@ -125,7 +125,7 @@ export function SegmentsView() {
           columns={lengthColumns('Events per session')}
           takeaway={(d) => (d.botLikeSessions ? `${fmtInt(d.botLikeSessions)} session${d.botLikeSessions === 1 ? '' : 's'} look${d.botLikeSessions === 1 ? 's' : ''} automated (bot-like).` : null)}
         >
-          {(_, shown) => <Chart height={280} label="Sessions by number of events" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.bucket, value: r.sessions, note: `${fmtInt(r.convertedSessions)} with a purchase` })), unit: 'count', seriesName: 'Sessions' }, theme)} />}
+          {(_, shown) => <Chart height={280} span="third" label="Sessions by number of events" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.bucket, value: r.sessions, note: `${fmtInt(r.convertedSessions)} with a purchase` })), unit: 'count', seriesName: 'Sessions' }, theme)} />}
         </Card>
       </div>
 
@@ -148,6 +148,7 @@ export function SegmentsView() {
           return (
             <Chart
               height={300}
+              span="full"
               label="Cohort retention heatmap"
               build={(theme) =>
                 heatmapOption(

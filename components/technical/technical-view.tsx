@@ -78,6 +78,7 @@ export function TechnicalView() {
             return (
               <Chart
                 height={280}
+                span="twoThirds"
                 label="Stage durations per pipeline run"
                 build={(theme) => stackedBarOption({ categories: ordered.map(runLabel), series: STAGES.map((stage) => ({ name: stage, values: ordered.map((r) => (r.stages.find((s) => s.stage === stage)?.durationMs ?? 0) / 1000) })), unit: 'seconds' }, theme)}
               />
@@ -95,7 +96,7 @@ export function TechnicalView() {
           columns={[textCol<Reason>('reason', 'Reason', (r) => r.reason), numCol<Reason>('rows', 'Rows', (r) => r.rows, fmtInt)]}
           takeaway={(d) => `Quality score ${fmtPct(d.score)} (share of bronze rows that reached silver or were duplicates); reconciliation ${d.balanced === null ? 'not measured' : d.balanced ? 'balanced' : 'NOT balanced'}.`}
         >
-          {(_, shown) => <Chart height={280} label="Quarantined rows by reason" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.reason, value: r.rows })), unit: 'count', seriesName: 'Rows', horizontal: true }, theme)} />}
+          {(_, shown) => <Chart height={280} span="third" label="Quarantined rows by reason" build={(theme) => barOption({ rows: shown.rows.map((r) => ({ name: r.reason, value: r.rows })), unit: 'count', seriesName: 'Rows', horizontal: true }, theme)} />}
         </Card>
       </div>
 

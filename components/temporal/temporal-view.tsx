@@ -52,6 +52,7 @@ export function TemporalView() {
         {(_, shown) => (
           <Chart
             height={320}
+            span="full"
             label="Heatmap of events by hour and weekday"
             build={(theme) => heatmapOption({ rows: WEEKDAYS, columns: HOURS, cells: shown.rows.map((c) => [c.hour, c.weekday - 1, c.perDay]), unit: 'count', valueName: 'Events per day' }, theme)}
           />
@@ -79,6 +80,7 @@ export function TemporalView() {
         {(_, shown) => (
           <Chart
             height={320}
+            span="full"
             label="Daily revenue and 7-day average"
             build={(theme) =>
               timeSeriesOption(
