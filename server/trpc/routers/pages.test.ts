@@ -75,6 +75,26 @@ describe('products', () => {
     expect(byViews.rows[0].views).toBeLessThanOrEqual(byViews.rows[2].views);
   });
 
+  it('top products rank every sort exactly as the events do, with and without a category (the page is ranked on its sort measures, then read whole)', async () => {
+    for (const f of [week, { ...week, categories: [category] }]) {
+      const params: Record<string, string> = {};
+      const totals = `SELECT product_id, count(*) FILTER (WHERE event_type = 'view') AS views, count(*) FILTER (WHERE event_type = 'cart') AS carts,
+          count(*) FILTER (WHERE event_type = 'purchase') AS purchases, CAST(coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0) * 100 AS BIGINT) AS cents
+        FROM silver ${silver.where(f, params)} GROUP BY 1`;
+      const orders = { revenue: 'cents DESC', views: 'views DESC', carts: 'carts ASC', conversionRate: 'purchases / nullif(views, 0) DESC NULLS LAST' } as const;
+      for (const [sort, order] of Object.entries(orders) as Array<[keyof typeof orders, string]>) {
+        const expected = await silver.rows<{ product_id: number; views: number; carts: number; purchases: number; cents: number }>(
+          `SELECT * FROM (${totals}) ORDER BY ${order}, product_id LIMIT 8`,
+          params,
+        );
+        const got = await caller.products.top({ ...f, sort, order: order.includes('ASC') ? 'asc' : 'desc', pageSize: 8 });
+        expect(got.rows.map((r) => [r.productId, r.views, r.carts, r.purchases, r.revenue]), `${sort} ${JSON.stringify(f)}`).toEqual(
+          expected.map((e) => [e.product_id, e.views, e.carts, e.purchases, e.cents / 100]),
+        );
+      }
+    }
+  });
+
   it('category tree, brands and price bands sum to the slice revenue', async () => {
     for (const f of filters()) {
       const k = await silver.kpis(f);
