@@ -26,6 +26,8 @@ const serverSchema = z.object({
   CLICKLAKE_API_LOG: z.enum(['json', 'off']).default('json'),
   /** `off`: publish new gold states without running the pages' queries over them first. */
   CLICKLAKE_API_WARM: z.enum(['on', 'off']).default('on'),
+  /** `off`: pages carry no server-drawn chart frames; charts appear when the browser has drawn them. */
+  CLICKLAKE_CHART_FRAMES: z.enum(['on', 'off']).default('on'),
 });
 
 export interface ServerEnv {
@@ -39,6 +41,8 @@ export interface ServerEnv {
   log: 'json' | 'off';
   /** Run the pages' default queries over each new state before publishing it (GoldService.warm). */
   warm: boolean;
+  /** Draw each chart on the server into the HTML (components/charts/server-svg.ts). */
+  chartFrames: boolean;
 }
 
 export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -59,5 +63,6 @@ export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
     materializeRows: s.CLICKLAKE_API_MATERIALIZE_ROWS,
     log: s.CLICKLAKE_API_LOG,
     warm: s.CLICKLAKE_API_WARM === 'on',
+    chartFrames: s.CLICKLAKE_CHART_FRAMES === 'on',
   };
 }
