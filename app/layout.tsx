@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { SiteNav } from '@/components/layout/site-nav';
-import { THEME_SCRIPT } from '@/components/layout/theme-script';
+import { ThemeProvider } from '@/components/layout/theme';
+import { THEME_COOKIE, THEME_SCRIPT } from '@/components/layout/theme-script';
 import { ThemeToggle } from '@/components/layout/theme-toggle';
 import { TRPCReactProvider } from '@/components/trpc/client';
 import './globals.css';
@@ -21,9 +23,11 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The theme this browser last resolved: the server renders in it (the inline script still decides).
+  const theme = (await cookies()).get(THEME_COOKIE)?.value === 'dark' ? 'dark' : 'light';
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang="en" className={theme === 'dark' ? 'dark' : undefined} suppressHydrationWarning>
       <head>
         {/* Theme before first paint: no flash of the wrong theme. */}
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
@@ -32,26 +36,28 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
           Skip to content
         </a>
-        <TRPCReactProvider>
-          <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-              <Link href="/" className="text-lg font-semibold tracking-tight">
-                Click<span className="text-brand-600 dark:text-blue-400">Lake</span>
-              </Link>
-              <div className="order-last w-full min-w-0 md:order-none md:w-auto md:flex-1">
-                <Suspense>
-                  <SiteNav />
-                </Suspense>
+        <ThemeProvider initial={theme}>
+          <TRPCReactProvider>
+            <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+              <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+                <Link href="/" className="text-lg font-semibold tracking-tight">
+                  Click<span className="text-brand-600 dark:text-blue-400">Lake</span>
+                </Link>
+                <div className="order-last w-full min-w-0 md:order-none md:w-auto md:flex-1">
+                  <Suspense>
+                    <SiteNav />
+                  </Suspense>
+                </div>
+                <div className="ml-auto">
+                  <ThemeToggle />
+                </div>
               </div>
-              <div className="ml-auto">
-                <ThemeToggle />
-              </div>
-            </div>
-          </header>
-          <main id="content" className="mx-auto max-w-7xl px-4 py-6">
-            {children}
-          </main>
-        </TRPCReactProvider>
+            </header>
+            <main id="content" className="mx-auto max-w-7xl px-4 py-6">
+              {children}
+            </main>
+          </TRPCReactProvider>
+        </ThemeProvider>
       </body>
     </html>
   );

@@ -110,3 +110,41 @@ test('every chart arrives drawn in the HTML (SVG), and its canvas takes the fram
   }
   expect(errors).toEqual([]);
 });
+
+test('chart frames are drawn in the theme the browser last used (theme cookie), and a frame of the other theme stays hidden', async ({ browser, request, baseURL }) => {
+  const dark = await (await request.get('/segments', { headers: { cookie: 'clicklake-theme=dark' } })).text();
+  expect(dark).toMatch(/<html[^>]*class="dark"/);
+  expect(dark.match(/data-frame-theme="dark"/g)?.length ?? 0).toBeGreaterThan(0);
+  expect(dark).not.toContain('data-frame-theme="light"');
+  // Axis labels in the dark palette's muted text colour.
+  expect(dark).toContain('fill="#94a3b8"');
+  const light = await (await request.get('/segments')).text();
+  expect(light).not.toContain('data-frame-theme="dark"');
+  expect(light).not.toMatch(/<html[^>]*class="dark"/);
+
+  // Without JavaScript the frames are the charts: a dark frame shows on a dark page, a light one is hidden there.
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await context.addCookies([{ name: 'clicklake-theme', value: 'dark', url: baseURL! }]);
+  await page.goto('/segments');
+  await expect(page.locator('[data-frame-theme="dark"]').first()).toBeVisible();
+  await page.evaluate(() => document.documentElement.classList.remove('dark'));
+  await expect(page.locator('[data-frame-theme="dark"]').first()).toBeHidden();
+  await context.close();
+
+  // With JavaScript, a dark system theme and the dark cookie: hydration in the dark theme, no errors, canvases replace the frames.
+  const live = await browser.newContext({ baseURL, colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+  await live.addCookies([{ name: 'clicklake-theme', value: 'dark', url: baseURL! }]);
+  const errors: string[] = [];
+  const livePage = await live.newPage();
+  livePage.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  livePage.on('pageerror', (error) => errors.push(error.message));
+  await livePage.goto('/segments');
+  await expect.poll(() => livePage.locator('[data-chart][data-chart-ready="false"]').count()).toBe(0);
+  await expect(livePage.locator('[data-chart-frame]')).toHaveCount(0);
+  await expect(livePage.locator('html')).toHaveClass(/dark/);
+  expect(errors).toEqual([]);
+  await live.close();
+});

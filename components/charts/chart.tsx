@@ -37,8 +37,9 @@ interface ChartProps {
  * Until then the server's drawing of the same option (frame.ts, as SVG in the HTML) stands in its
  * place, so a first visit shows the chart with the first paint rather than after ECharts has loaded.
  * The browser renders that element empty (it has no renderer): React keeps the server's markup while
- * hydrating, and the element goes once the canvas is ready. The frame is drawn in the light theme and
- * for the desktop layout: dark and narrow screens skip it (CSS) and wait for the canvas as before.
+ * hydrating, and the element goes once the canvas is ready. The frame is drawn in the theme the server
+ * knows (the theme cookie; light when unknown) and for the desktop layout: a frame of the other theme
+ * and narrow screens skip it (CSS) and wait for the canvas as before.
  */
 export function Chart({ build, height = 300, label, onClick, span = 'half' }: ChartProps) {
   const { resolved } = useTheme();
@@ -52,6 +53,9 @@ export function Chart({ build, height = 300, label, onClick, span = 'half' }: Ch
     if (wrapper.current) wrapper.current.__chart = instance;
   }, []);
   const frame = serverFrame(option, span, height);
+  // The theme the frame is drawn in (the server's, which hydration shares): fixed for the element's
+  // life, so CSS can hide a frame of the other theme once the real one is known.
+  const [frameTheme] = useState(resolved);
   return (
     <div
       ref={wrapper}
@@ -65,8 +69,9 @@ export function Chart({ build, height = 300, label, onClick, span = 'half' }: Ch
       {!ready && (
         <div
           data-chart-frame
+          data-frame-theme={frameTheme}
           aria-hidden
-          className="absolute inset-x-0 top-0 z-10 overflow-hidden bg-white empty:hidden max-sm:hidden dark:hidden"
+          className="absolute inset-x-0 top-0 z-10 overflow-hidden bg-white empty:hidden max-sm:hidden dark:bg-slate-900"
           style={{ height }}
           dangerouslySetInnerHTML={{ __html: frame ?? '' }}
           suppressHydrationWarning

@@ -1,4 +1,14 @@
 /** Runs before first paint (inline in <head>): applies the stored or system theme, so no flash. */
 export const THEME_STORAGE_KEY = 'clicklake-theme';
 
-export const THEME_SCRIPT = `(function(){try{var p=localStorage.getItem('${THEME_STORAGE_KEY}')||'system';var d=p==='dark'||(p==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.dataset.themePref=p;}catch(_){}})();`;
+/**
+ * The resolved theme (light or dark) as last applied in this browser, so the server can render the
+ * next page in it (chart frames are drawn in one theme). A hint only: the script below still decides.
+ */
+export const THEME_COOKIE = 'clicklake-theme';
+
+/** `document.cookie` assignment for the resolved theme (a year, whole site). */
+export const themeCookieJs = (darkExpression: string) =>
+  `document.cookie='${THEME_COOKIE}='+(${darkExpression}?'dark':'light')+';path=/;max-age=31536000;samesite=lax'`;
+
+export const THEME_SCRIPT = `(function(){try{var p=localStorage.getItem('${THEME_STORAGE_KEY}')||'system';var d=p==='dark'||(p==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.dataset.themePref=p;${themeCookieJs('d')};}catch(_){}})();`;

@@ -1,7 +1,7 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
-import { THEME_STORAGE_KEY } from './theme-script';
+import { createContext, createElement, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { THEME_COOKIE, THEME_STORAGE_KEY } from './theme-script';
 
 /**
  * Theme = the user's preference (system, light, dark) resolved to a class on <html>. The inline
@@ -34,6 +34,7 @@ export function applyTheme(preference: ThemePreference): void {
   const el = document.documentElement;
   el.classList.toggle('dark', dark);
   el.dataset.themePref = preference;
+  document.cookie = `${THEME_COOKIE}=${dark ? 'dark' : 'light'};path=/;max-age=31536000;samesite=lax`;
   try {
     localStorage.setItem(THEME_STORAGE_KEY, preference);
   } catch {
@@ -41,8 +42,19 @@ export function applyTheme(preference: ThemePreference): void {
   }
 }
 
+/**
+ * The theme the server renders in: the one this browser last resolved (the theme cookie), light when
+ * unknown. Server render and hydration both use it, so they agree; the real theme follows.
+ */
+const ServerTheme = createContext<'light' | 'dark'>('light');
+
+export function ThemeProvider({ initial, children }: { initial: 'light' | 'dark'; children: ReactNode }) {
+  return createElement(ServerTheme.Provider, { value: initial }, children);
+}
+
 export function useTheme(): { resolved: 'light' | 'dark'; preference: ThemePreference } {
-  const value = useSyncExternalStore(subscribe, snapshot, () => 'light:system');
+  const initial = useContext(ServerTheme);
+  const value = useSyncExternalStore(subscribe, snapshot, () => `${initial}:system`);
   const [resolved, preference] = value.split(':') as ['light' | 'dark', ThemePreference];
   return { resolved, preference };
 }
