@@ -49,6 +49,11 @@ export async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () 
   }
 }
 
+/** One statement whose output order is irrelevant (a temp table of a set, staging), run without insertion order. */
+export function runUnordered(conn: DuckDBConnection, sql: string, params?: Params): Promise<unknown> {
+  return withoutInsertionOrder(conn, () => conn.run(sql, params));
+}
+
 /** Rows as plain objects, BIGINT/HUGEINT converted to number when safe (else string). */
 export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params);

@@ -8,15 +8,15 @@
  * client components reach it without importing it, so none of this enters a browser bundle.
  */
 import type { EChartsOption } from 'echarts';
-import { BarChart, HeatmapChart, LineChart, PieChart, TreemapChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { CHART_PARTS } from './echarts-parts';
 import { CHART_FRAME_RENDERER, type ChartFrameRenderer } from './frame';
 
-echarts.use([BarChart, HeatmapChart, LineChart, PieChart, TreemapChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
+// The browser's parts without tooltips (a static frame has no interaction), drawn as SVG.
+echarts.use([...CHART_PARTS, SVGRenderer]);
 
-/** Frames by option, size and theme: the same view (same data) is drawn once, not per request. */
+/** Frames by option (data and theme) and size: the same view is drawn once, not per request. */
 const frames = new Map<string, string | null>();
 const MAX_FRAMES = 200;
 

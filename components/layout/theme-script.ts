@@ -7,8 +7,7 @@ export const THEME_STORAGE_KEY = 'clicklake-theme';
  */
 export const THEME_COOKIE = 'clicklake-theme';
 
-/** `document.cookie` assignment for the resolved theme (a year, whole site). */
-export const themeCookieJs = (darkExpression: string) =>
-  `document.cookie='${THEME_COOKIE}='+(${darkExpression}?'dark':'light')+';path=/;max-age=31536000;samesite=lax'`;
+/** The cookie's attributes after its value: the whole site, a year. */
+export const THEME_COOKIE_ATTRIBUTES = ';path=/;max-age=31536000;samesite=lax';
 
-export const THEME_SCRIPT = `(function(){try{var p=localStorage.getItem('${THEME_STORAGE_KEY}')||'system';var d=p==='dark'||(p==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.dataset.themePref=p;${themeCookieJs('d')};}catch(_){}})();`;
+export const THEME_SCRIPT = `(function(){try{var p=localStorage.getItem('${THEME_STORAGE_KEY}')||'system';var d=p==='dark'||(p==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);var e=document.documentElement;e.classList.toggle('dark',d);e.dataset.themePref=p;document.cookie='${THEME_COOKIE}='+(d?'dark':'light')+'${THEME_COOKIE_ATTRIBUTES}';}catch(_){}})();`;

@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, createElement, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import { THEME_COOKIE, THEME_STORAGE_KEY } from './theme-script';
+import { THEME_COOKIE, THEME_COOKIE_ATTRIBUTES, THEME_STORAGE_KEY } from './theme-script';
 
 /**
  * Theme = the user's preference (system, light, dark) resolved to a class on <html>. The inline
@@ -34,7 +34,7 @@ export function applyTheme(preference: ThemePreference): void {
   const el = document.documentElement;
   el.classList.toggle('dark', dark);
   el.dataset.themePref = preference;
-  document.cookie = `${THEME_COOKIE}=${dark ? 'dark' : 'light'};path=/;max-age=31536000;samesite=lax`;
+  document.cookie = `${THEME_COOKIE}=${dark ? 'dark' : 'light'}${THEME_COOKIE_ATTRIBUTES}`;
   try {
     localStorage.setItem(THEME_STORAGE_KEY, preference);
   } catch {

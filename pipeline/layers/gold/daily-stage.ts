@@ -57,7 +57,8 @@ export async function runDailyModels(options: DailyOptions, dates: string[]): Pr
   const chunks = chunkDates(events, dates);
   const txns = lineageTxns({ 'silver.events': events.version });
   for (const [i, chunk] of chunks.entries()) {
-    await timed(`gold: events ${chunk[0]}…`, () => buildEventsChunk(options, chunk));
+    // The chunk's tables are sets: built without insertion order, on every thread (~2× faster).
+    await timed(`gold: events ${chunk[0]}…`, () => withoutInsertionOrder(conn, () => buildEventsChunk(options, chunk)));
     const last = i === chunks.length - 1;
     for (const model of DAILY_MODELS) {
       const dir = options.tableDir(model.name);
@@ -98,12 +99,7 @@ function chunkDates(events: Snapshot, dates: string[]): string[][] {
   return chunks;
 }
 
-/** The chunk's events and per-session rows: sets, built without insertion order (on every thread, ~2× faster). */
-async function buildEventsChunk(options: DailyOptions, dates: string[]): Promise<void> {
-  await withoutInsertionOrder(options.conn, () => buildEventsTables(options, dates));
-}
-
-async function buildEventsTables({ conn, relations, events }: DailyOptions, dates: string[]): Promise<void> {
+async function buildEventsChunk({ conn, relations, events }: DailyOptions, dates: string[]): Promise<void> {
   const scan = scanSql(events, {
     predicate: { op: 'in', column: 'event_date', values: dates },
     columns: ['event_date', 'event_time', 'event_type', 'product_id', 'category_l1', 'category_l2', 'category_l3', 'brand', 'price', 'user_id', 'user_session'],

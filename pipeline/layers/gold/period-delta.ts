@@ -20,7 +20,7 @@
  *   inc_period    — last_date now.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, withoutInsertionOrder } from '../../db';
+import { queryRows, runUnordered } from '../../db';
 import { filesScanSql, scanSql, type ScanOptions } from '../../delta/scan';
 import { schemaToString } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
@@ -59,7 +59,7 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   const touch = scanSql(current['silver.events'], { onlyPaths: new Set(events.added.map((f) => f.path)), columns: ['user_session', 'user_id'] });
   // Sets of rows: their order is irrelevant, and without insertion order DuckDB builds them on every thread.
   const step = (table: string, sql: string) =>
-    timed(`gold: touched rows: ${table}`, () => withoutInsertionOrder(conn, () => conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`)));
+    timed(`gold: touched rows: ${table}`, () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
   await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
   await step('inc_then', `SELECT * FROM (${scanSql(before['silver.sessions']!).sql}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
   await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');

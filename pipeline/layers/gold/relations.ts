@@ -9,7 +9,7 @@
  * tables they read).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { withoutInsertionOrder, type Params } from '../../db';
+import { runUnordered, type Params } from '../../db';
 import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { where } from '../../delta/skipping';
@@ -50,7 +50,8 @@ export class GoldRelations {
   async keyAllUsers(): Promise<void> {
     if (this.#allUserKeys) return;
     await timed('gold: user pseudonyms', () =>
-      this.unordered(
+      runUnordered(
+        this.conn,
         `CREATE OR REPLACE TEMP TABLE g_user_keys AS
          SELECT user_id, ${hmacSql('user_id')} AS user_pseudonym FROM (SELECT DISTINCT user_id FROM (${scanSql(this.sessions, { columns: ['user_id'] }).sql}))`,
         this.hmac,
@@ -72,7 +73,7 @@ export class GoldRelations {
     if (this.#allSessions) return;
     await this.keyAllUsers();
     await timed('gold: sessions with keys', () =>
-      this.unordered(`CREATE OR REPLACE TEMP TABLE g_all_sessions AS
+      runUnordered(this.conn, `CREATE OR REPLACE TEMP TABLE g_all_sessions AS
         SELECT ${KEYED_SESSION_COLUMNS} FROM (${scanSql(this.sessions).sql}) s JOIN g_user_keys k USING (user_id)`),
     );
     this.#allSessions = true;
@@ -95,11 +96,6 @@ export class GoldRelations {
       predicate: where.and(where.le('session_start_date', last), where.ge('session_end_at', new Date(`${first}T00:00:00Z`))),
     });
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE g_session_starts AS SELECT ${sessionKeySql('user_session')} AS session_key, session_start_at FROM (${scan.sql})`);
-  }
-
-  /** Builds a temp table whose row order is irrelevant on every thread (insertion order off). */
-  private unordered(sql: string, params?: Params): Promise<unknown> {
-    return withoutInsertionOrder(this.conn, () => this.conn.run(sql, params));
   }
 
   /** Points the period models' views at every row (a full rebuild). */

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBTimestampTZValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
-import { queryRows, sqlString, withoutInsertionOrder } from '../../db';
+import { queryRows, runUnordered, sqlString, withoutInsertionOrder } from '../../db';
 import { schemaFromQuery } from '../../delta/schema';
 import { commit } from '../../delta/transaction';
 import { writeDataFiles, type WrittenFiles } from '../../delta/write';
@@ -137,16 +137,14 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     let parts: string[];
     if (inMemory) {
       // Row order is irrelevant here (first occurrences and quarantine order by source line explicitly).
-      await timed('silver: type and check rows', () => withoutInsertionOrder(conn, () => conn.run(`CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${typedBatch}`)));
+      await timed('silver: type and check rows', () => runUnordered(conn, `CREATE OR REPLACE TABLE ${STAGED_TABLE} AS ${typedBatch}`));
       parts = (await queryRows<{ p: string }>(conn, `SELECT DISTINCT _part AS p FROM ${STAGED_TABLE}`)).map((r) => r.p);
       stagedFiles = (part) => `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE} WHERE _part = ${sqlString(part)})`;
       allStaged = `(SELECT * EXCLUDE (_part) FROM ${STAGED_TABLE})`;
     } else {
       mkdirSync(path.dirname(staging), { recursive: true });
       await timed('silver: type and check rows', () =>
-        withoutInsertionOrder(conn, () =>
-          conn.run(`COPY (${typedBatch}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
-        ),
+        runUnordered(conn, `COPY (${typedBatch}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION lz4, PARTITION_BY (_part), FILENAME_PATTERN 'part-{i}')`),
       );
       parts = existsSync(staging) ? readdirSync(staging).filter((d) => d.startsWith('_part=')).map((d) => d.slice('_part='.length)) : [];
       stagedFiles = (part) => `read_parquet(${sqlString(path.join(staging, `_part=${part}`, '*.parquet'))}, hive_partitioning = false)`;
@@ -300,7 +298,7 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
   const stored = options.fullRefresh ? undefined : current;
   // Temp tables here are sets keyed by session: built without insertion order, on every thread.
-  await timed('silver: sessions: batch aggregates', () => withoutInsertionOrder(conn, () => conn.run(`CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`)));
+  await timed('silver: sessions: batch aggregates', () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`));
   const params = { runId: options.runId };
   try {
     if (!stored) {
