@@ -34,8 +34,12 @@ export interface TopProductsInput {
   pageSize: number;
 }
 
-const MEASURES = PRODUCT_MEASURES;
+type Measure = (typeof PRODUCT_MEASURES)[number];
+const MEASURES: readonly Measure[] = PRODUCT_MEASURES;
 const EVENTS = '(views + carts + removals + purchases)';
+
+/** What a row of products.top shows: a range's totals carry only these through the join of its two dates. */
+const SHOWN_MEASURES: readonly Measure[] = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'price_weight_cents'];
 
 /** The two dates of gold.product_cumulative a range needs: the last ≤ `to` and the last < `from` (none: zero). */
 interface CumulativeRange {
@@ -71,11 +75,19 @@ function activeIn(range: CumulativeRange, params: Params): string {
 /**
  * Totals over the filtered range, one row per (product, category, brand) (`keys`), or per product when
  * no category or brand is filtered (`products`, null when that needs grouping), for the products with
- * activity in the range. They are differences of two rows of gold.product_cumulative; without that
- * table (a lake from an older pipeline) the days of product_daily are summed. Labels are those of the
- * latest active date. `extra` adds a condition on the rows (e.g. on product_id).
+ * activity in the range (every row returned had at least one event in it). They are differences of two
+ * rows of gold.product_cumulative, of the `measures` asked for; without that table (a lake from an older
+ * pipeline) the days of product_daily are summed (every measure). Labels are those of the latest active
+ * date. `extra` adds a condition on the rows (e.g. on product_id).
  */
-export function productRangeSql(scope: QueryScope, filters: ResolvedFilters, params: Params, mode: 'keys' | 'products', extra = ''): string | null {
+export function productRangeSql(
+  scope: QueryScope,
+  filters: ResolvedFilters,
+  params: Params,
+  mode: 'keys' | 'products',
+  extra = '',
+  measures: readonly Measure[] = MEASURES,
+): string | null {
   const sliced = filters.categories.length > 0 || filters.brands.length > 0;
   const range = cumulativeRange(scope, filters);
   if (mode === 'products' && (sliced || !range)) return null;
@@ -89,14 +101,15 @@ SELECT product_id, category_l1, brand, arg_max(category_l2, event_date) AS categ
 FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} GROUP BY product_id, category_l1, brand`;
   }
   const rows = `${mode === 'products' ? 'is_product' : `is_key ${slice}`} ${extra}`;
-  const upTo = cumulativeRows(range, 'up_to', `${rows} AND ${activeIn(range, params)}`, params, `product_id, category_l1, brand, category_l2, category_l3, ${MEASURES.join(', ')}`);
+  const key = mode === 'products' ? 'product_id' : 'product_key';
+  const labels = 'product_id, category_l1, brand, category_l2, category_l3';
+  const upTo = cumulativeRows(range, 'up_to', `${rows} AND ${activeIn(range, params)}`, params, `${key === 'product_id' ? '' : `${key}, `}${labels}, ${measures.join(', ')}`);
   if (!range.before) return upTo;
   // Exactly one row per key (is_key) or per product (is_product) at each date.
-  const key = mode === 'products' ? 'product_id' : 'product_key';
   return `
-SELECT t.product_id, t.category_l1, t.brand, t.category_l2, t.category_l3, ${MEASURES.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
-FROM (${cumulativeRows(range, 'up_to', `${rows} AND ${activeIn(range, params)}`, params)}) t
-LEFT JOIN (${cumulativeRows(range, 'before', rows, params, `${key}, ${MEASURES.join(', ')}`)}) b USING (${key})`;
+SELECT ${labels.replace(/(\w+)/g, 't.$1')}, ${measures.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
+FROM (${upTo}) t
+LEFT JOIN (${cumulativeRows(range, 'before', rows, params, `${key}, ${measures.join(', ')}`)}) b USING (${key})`;
 }
 
 function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
@@ -104,11 +117,14 @@ function lastDate(dates: readonly string[], accept: (d: string) => boolean): str
   return undefined;
 }
 
-/** Range totals with one row per product (numbers only; labels come from `productLabels` for the rows shown). */
-export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params, extra = ''): string {
-  const products = productRangeSql(scope, filters, params, 'products', extra);
-  if (products) return `SELECT product_id, ${MEASURES.join(', ')} FROM (${products})`;
-  return `SELECT product_id, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (${productRangeSql(scope, filters, params, 'keys', extra)}) GROUP BY product_id`;
+/**
+ * Range totals of `measures` with one row per product active in the range (numbers only; labels come
+ * from `productLabels` for the rows shown).
+ */
+export function perProductSql(scope: QueryScope, filters: ResolvedFilters, params: Params, extra = '', measures: readonly Measure[] = MEASURES): string {
+  const products = productRangeSql(scope, filters, params, 'products', extra, measures);
+  if (products) return `SELECT product_id, ${measures.join(', ')} FROM (${products})`;
+  return `SELECT product_id, ${measures.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (${productRangeSql(scope, filters, params, 'keys', extra, measures)}) GROUP BY product_id`;
 }
 
 export interface ProductLabel {
@@ -165,8 +181,10 @@ function activeProductsSql(scope: QueryScope, filters: ResolvedFilters, params: 
   const sliced = filters.categories.length > 0 || filters.brands.length > 0;
   // Active in the range exactly when the latest active date up to `to` is in it: no join needed.
   if (range && !sliced) return `SELECT count(*) AS total FROM (${cumulativeRows(range, 'up_to', `is_product AND ${activeIn(range, params)}`, params, 'product_id')})`;
-  return `SELECT count(*) AS total FROM (${perProductSql(scope, filters, params)}) WHERE ${EVENTS} > 0`;
+  return `SELECT count(*) AS total FROM (${perProductSql(scope, filters, params, '', ['views'])})`;
 }
+
+type ShownRow = LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number };
 
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
   const { sort, order, page, pageSize } = scope.input;
@@ -177,13 +195,13 @@ export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total:
   const pageOrder = `${value} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, product_id`;
   const [[count], rows] = await Promise.all([
     scope.db.rows<{ total: number }>(activeProductsSql(scope, scope.filters, countParams), countParams),
-    scope.db.rows<LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number }>(
+    scope.db.rows<ShownRow>(
       labelledPageSql(
         scope,
         scope.filters,
         params,
         `SELECT product_id, views, carts, purchases, revenue_cents, ${EVENTS} AS events, price_weight_cents
-         FROM (${perProductSql(scope, scope.filters, params)}) WHERE ${EVENTS} > 0 ORDER BY ${pageOrder} LIMIT $n OFFSET $offset`,
+         FROM (${perProductSql(scope, scope.filters, params, '', SHOWN_MEASURES)}) ORDER BY ${pageOrder} LIMIT $n OFFSET $offset`,
         pageOrder,
       ),
       params,
