@@ -81,6 +81,8 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
   const iterations = options.iterations ?? 30;
   const service = await GoldService.create({ lakeDir: options.lakeDir, poll: false, log: 'off', cacheEntries: 0 });
   try {
+    // Steady state: the serving layouts a state builds after it is published are in place.
+    await service.catalog.settled(await service.catalog.current());
     const caller = callerFor(service);
     const meta = await caller.meta.filters();
     const dates = dateFilters(meta.minDate, meta.maxDate, iterations);
@@ -121,6 +123,7 @@ async function loadRun(options: ApiBenchOptions, benchService: GoldService, date
   if (!url) {
     // Without the cache the bench's own service serves the load (one copy of the serving tables in memory).
     service = options.loadCache ? await GoldService.create({ lakeDir: options.lakeDir, poll: false, log: 'off' }) : benchService;
+    await service.catalog.settled(await service.catalog.current());
     const svc = service;
     server = http.createServer((req, res) => void serveNode(req, res, svc));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

@@ -9,6 +9,7 @@
 import { DeltaError, DeltaTable, filesScanSql, scanSql, type HistoryEntry, type Snapshot } from '../../pipeline/delta';
 import type { Database } from './database';
 import { ANCHOR_TABLE, GOLD_TABLES, OPTIONAL_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
+import { buildProductRanges } from './product-ranges';
 import { servingSpec } from './serving';
 
 export interface GoldState {
@@ -23,6 +24,16 @@ export interface GoldState {
   /** event_date partitions of each date-partitioned table, ascending. */
   readonly dates: Readonly<Partial<Record<GoldTable, readonly string[]>>>;
   readonly asOf: boolean;
+  /**
+   * gold.product_cumulative laid out per product with a column per (date, measure) (product-ranges.ts):
+   * `relation` is set once the layout is built, after the state is published; null until then (and for
+   * lakes too large for it), when queries join instead.
+   */
+  readonly productRanges: ProductRangesLayout;
+}
+
+export interface ProductRangesLayout {
+  relation: string | null;
 }
 
 export class AsOfError extends Error {
@@ -59,6 +70,11 @@ export class GoldCatalog {
   private readonly pending = new Map<string, Promise<void>>();
   /** Rows of each created relation of a snapshot. */
   private readonly rows = new Map<string, number>();
+  /**
+   * Per relation of gold.product_cumulative, its per-product layout (built once, in the background,
+   * beside the relation's copy and dropped with it) and the build.
+   */
+  private readonly ranges = new Map<string, { layout: ProductRangesLayout; built: Promise<void> }>();
   /** States being assembled: their relations are not in any state yet, so nothing is collected meanwhile. */
   private building = 0;
   private readonly histories = new Map<GoldTable, HistoryCache>();
@@ -251,7 +267,10 @@ export class GoldCatalog {
       if (anchorDates && [...anchorDates].some((d) => !tableDates.has(d))) partial.add(table);
     }
     const key = GOLD_TABLES.map((t) => `${t}@${versions[t] ?? '-'}`).join(',');
-    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), partial, dates: Object.freeze(dates), asOf });
+    // Latest states only: a past version shares the layout when its relation is the latest's, else joins.
+    const ranges = versions.product_cumulative === null ? undefined : asOf ? this.ranges.get(views.product_cumulative) : this.productRanges(views.product_cumulative);
+    const productRanges = ranges?.layout ?? { relation: null };
+    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), partial, dates: Object.freeze(dates), asOf, productRanges });
   }
 
   /** One creation per relation name, shared by concurrent states that need it. */
@@ -295,7 +314,46 @@ export class GoldCatalog {
       await this.db.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
       this.created.set(name, 'VIEW');
     } else {
-      await this.loadIntoMemory(name, spec.orderBy ? `SELECT * FROM (${sql}) ORDER BY ${spec.orderBy}` : sql, rows >= COMPRESS_ROWS);
+      const compress = rows >= COMPRESS_ROWS || table === 'product_cumulative';
+      await this.loadIntoMemory(name, spec.orderBy ? `SELECT * FROM (${sql}) ORDER BY ${spec.orderBy}` : sql, compress);
+    }
+  }
+
+  /**
+   * The layout of a relation of gold.product_cumulative, its build started on first use. It runs after
+   * the state's loads, in the background: a new version is published without waiting for it (~10 s at
+   * full scale here), and its batches do not compete with the loads for memory.
+   */
+  private productRanges(name: string): { layout: ProductRangesLayout; built: Promise<void> } {
+    let entry = this.ranges.get(name);
+    if (!entry) {
+      const layout: ProductRangesLayout = { relation: null };
+      entry = { layout, built: new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.addProductRanges(name, layout)) };
+      this.ranges.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** Resolves once the background work of a state (its product layout) is done, built or not. */
+  async settled(state: GoldState): Promise<void> {
+    await this.ranges.get(state.views.product_cumulative)?.built;
+  }
+
+  /** Lays a cumulative table's copy out per product (product-ranges.ts) in its database; queries join without it. */
+  private async addProductRanges(name: string, layout: ProductRangesLayout): Promise<void> {
+    const dates = [...(this.dates.get(name) ?? [])].sort();
+    const database = `${name}_db`;
+    try {
+      await this.db.withConnection(async (conn) => {
+        if (!this.created.has(name)) return; // dropped meanwhile
+        if (await buildProductRanges(conn, database, `${database}.main.rows`, `${database}.main.ranges`, dates)) layout.relation = `${database}.main.ranges`;
+      });
+    } catch (error) {
+      // Dropped or shut down meanwhile: nothing to report.
+      if (this.db.isClosed || !this.created.has(name)) return;
+      // An optimisation only: the state is served by joins instead.
+      console.error(JSON.stringify({ level: 'warn', msg: 'product range layout not built; products queries join instead', relation: name, cause: String(error) }));
+      await this.db.run(`DROP TABLE IF EXISTS ${database}.main.ranges`).catch(() => undefined);
     }
   }
 
@@ -342,6 +400,9 @@ export class GoldCatalog {
       this.created.delete(name);
       this.dates.delete(name);
       this.rows.delete(name);
+      const ranges = this.ranges.get(name);
+      if (ranges) ranges.layout.relation = null;
+      this.ranges.delete(name);
       await this.db.run(`DROP ${kind === 'TABLE' ? 'TABLE' : 'VIEW'} IF EXISTS ${name}`);
       if (kind === 'DATABASE') await this.db.run(`DETACH DATABASE IF EXISTS ${name}_db`);
     }

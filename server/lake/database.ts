@@ -30,6 +30,10 @@ export class Database {
   private readonly waiting: Array<(conn: DuckDBConnection) => void> = [];
   private closed = false;
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   private constructor(readonly instance: DuckDBInstance) {}
 
   static async open(options: DatabaseOptions): Promise<Database> {

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../lake/database';
 import { dateRangeApplies, rangeCounts } from './date-range';
-import { labelledPageSql, perProductSql, productLabels, type LabelledRow } from './products';
+import { labelledPageSql, perProductSql, productLabels, rangeLayoutSql, type LabelledRow } from './products';
 import { dailyCounts, sessionCounts, sessionTotals, sliceOf, type CountSource } from './slices';
 import { cents, ratio, usable, view, whereFilters, type QueryScope } from './sql';
 
@@ -158,7 +158,7 @@ export async function abandonment(scope: QueryScope<{ limit: number }>): Promise
         productParams,
         // Only products with an abandoned cart up to the end of the range can have one in it.
         `SELECT product_id, abandoned_carts, abandoned_cents
-         FROM (${perProductSql(scope, scope.filters, productParams, 'AND abandoned_carts > 0', ['abandoned_carts', 'abandoned_cents'])}) WHERE abandoned_carts > 0
+         FROM (${rangeLayoutSql(scope, scope.filters) ?? perProductSql(scope, scope.filters, productParams, 'AND abandoned_carts > 0', ['abandoned_carts', 'abandoned_cents'])}) WHERE abandoned_carts > 0
          ORDER BY abandoned_cents DESC, product_id LIMIT $limit`,
         'abandoned_cents DESC, product_id',
       ),

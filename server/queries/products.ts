@@ -2,6 +2,7 @@
 import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
 import { PRODUCT_MEASURES } from '../../pipeline/layers/gold/models/derived';
 import type { Params } from '../lake/database';
+import { rangeColumn, RANGE_MEASURES, type RangeMeasure } from '../lake/product-ranges';
 import { cents, ratio, servingView, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 /** Sort keys → SQL over one product's range totals (never user text). */
@@ -184,6 +185,24 @@ function activeProductsSql(scope: QueryScope, filters: ResolvedFilters, params: 
   return `SELECT count(*) AS total FROM (${perProductSql(scope, filters, params, '', ['views'])})`;
 }
 
+/**
+ * Range totals per product active in the range, from the per-product layout of the cumulative table
+ * (one scan, no join): the rows of `perProductSql`, with `events` for removals; null when the state
+ * has no such layout or the filters need grouping.
+ */
+export function rangeLayoutSql(scope: QueryScope, filters: ResolvedFilters): string | null {
+  const layout = scope.state.productRanges.relation;
+  const range = cumulativeRange(scope, filters);
+  const dates = scope.state.dates.product_cumulative;
+  if (!layout || !range?.upTo || !dates || filters.categories.length > 0 || filters.brands.length > 0) return null;
+  // Column names come from the state's own partition dates, never from the request.
+  const upTo = dates.indexOf(range.upTo);
+  const before = range.before === undefined ? -1 : dates.indexOf(range.before);
+  const value = (m: RangeMeasure) => (before < 0 ? rangeColumn(upTo, m) : `${rangeColumn(upTo, m)} - ${rangeColumn(before, m)}`);
+  const active = before < 0 ? `${rangeColumn(upTo, 'events')} > 0` : `${rangeColumn(upTo, 'events')} > ${rangeColumn(before, 'events')}`;
+  return `SELECT product_id, ${(Object.keys(RANGE_MEASURES) as RangeMeasure[]).map((m) => `${value(m)} AS ${m}`).join(', ')} FROM ${layout} WHERE ${active}`;
+}
+
 type ShownRow = LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number };
 
 export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total: number; page: number; pageSize: number; rows: ProductRow[] }> {
@@ -200,8 +219,9 @@ export async function top(scope: QueryScope<TopProductsInput>): Promise<{ total:
         scope,
         scope.filters,
         params,
-        `SELECT product_id, views, carts, purchases, revenue_cents, ${EVENTS} AS events, price_weight_cents
-         FROM (${perProductSql(scope, scope.filters, params, '', SHOWN_MEASURES)}) ORDER BY ${pageOrder} LIMIT $n OFFSET $offset`,
+        `SELECT product_id, views, carts, purchases, revenue_cents, events, price_weight_cents
+         FROM (${rangeLayoutSql(scope, scope.filters) ?? `SELECT *, ${EVENTS} AS events FROM (${perProductSql(scope, scope.filters, params, '', SHOWN_MEASURES)})`})
+         ORDER BY ${pageOrder} LIMIT $n OFFSET $offset`,
         pageOrder,
       ),
       params,

@@ -141,11 +141,17 @@ describe('serving tables derived from product_daily and user_summary', () => {
     const state = await service.catalog.current();
     expect(state.versions.product_cumulative).not.toBeNull();
     expect(state.versions.user_segments).not.toBeNull();
+    // The per-product layout of the cumulative totals (product-ranges.ts) is built for this lake.
+    await service.catalog.settled(state);
+    expect(state.productRanges.relation).not.toBeNull();
     for (const f of [...filterSets(), { from: range.min, to: range.min }]) {
-      for (const sort of ['revenue', 'views', 'conversionRate'] as const) {
-        const [fast] = await scopes({ ...f, sort, order: 'desc' as const, page: 2, pageSize: 7 });
+      for (const [sort, order] of [['revenue', 'desc'], ['views', 'desc'], ['conversionRate', 'desc'], ['carts', 'asc']] as const) {
+        const [fast] = await scopes({ ...f, sort, order, page: 2, pageSize: 7 });
         const slow = { ...fast, state: withoutDerivedTables(fast.state) };
-        expect({ f, sort, top: await products.top(fast) }).toEqual({ f, sort, top: await products.top(slow) });
+        const joined = { ...fast, state: { ...fast.state, productRanges: { relation: null } } };
+        const top = await products.top(fast);
+        expect({ f, sort, top }).toEqual({ f, sort, top: await products.top(slow) });
+        expect({ f, sort, top }).toEqual({ f, sort, top: await products.top(joined) });
       }
       const [fast] = await scopes({ ...f, limit: 200 });
       const slow = { ...fast, state: withoutDerivedTables(fast.state) };
