@@ -261,6 +261,11 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
   const filters = (await (await fetch(`${baseUrl}/api/trpc/meta.filters`)).json()) as { result: { data: { maxDate: string } } };
   const lastDay = filters.result.data.maxDate;
   for (const item of NAV_ITEMS) await (await fetch(`${baseUrl}${item.href}?from=${lastDay}&to=${lastDay}`)).text();
+  // Steady state: the server's background serving work (the product range layout) is done.
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
+    const latency = (await (await fetch(`${baseUrl}/api/trpc/technical.apiLatency`)).json()) as { result?: { data?: { servingSettled?: boolean } } };
+    if (latency.result?.data?.servingSettled !== false) break;
+  }
   const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {

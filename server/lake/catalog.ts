@@ -74,7 +74,7 @@ export class GoldCatalog {
    * Per relation of gold.product_cumulative, its per-product layout (built once, in the background,
    * beside the relation's copy and dropped with it) and the build.
    */
-  private readonly ranges = new Map<string, { layout: ProductRangesLayout; built: Promise<void> }>();
+  private readonly ranges = new Map<string, { layout: ProductRangesLayout; built: Promise<void>; done: boolean }>();
   /** States being assembled: their relations are not in any state yet, so nothing is collected meanwhile. */
   private building = 0;
   private readonly histories = new Map<GoldTable, HistoryCache>();
@@ -328,8 +328,11 @@ export class GoldCatalog {
     let entry = this.ranges.get(name);
     if (!entry) {
       const layout: ProductRangesLayout = { relation: null };
-      entry = { layout, built: new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.addProductRanges(name, layout)) };
-      this.ranges.set(name, entry);
+      const started = { layout, built: Promise.resolve(), done: false };
+      started.built = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.addProductRanges(name, layout))
+        .finally(() => (started.done = true));
+      this.ranges.set(name, (entry = started));
     }
     return entry;
   }
@@ -337,6 +340,11 @@ export class GoldCatalog {
   /** Resolves once the background work of a state (its product layout) is done, built or not. */
   async settled(state: GoldState): Promise<void> {
     await this.ranges.get(state.views.product_cumulative)?.built;
+  }
+
+  /** Whether the background work of a state is done (a readiness check for benchmarks and operators). */
+  isSettled(state: GoldState): boolean {
+    return this.ranges.get(state.views.product_cumulative)?.done ?? true;
   }
 
   /** Lays a cumulative table's copy out per product (product-ranges.ts) in its database; queries join without it. */

@@ -181,8 +181,11 @@ describe('technical and meta', () => {
     const events = tables.find((t) => t.name === 'silver.events')!;
     expect(events.partitionColumns).toEqual(['event_date']);
     expect(events.partitions).toBeGreaterThanOrEqual(31);
+    await service.catalog.settled(await service.catalog.current());
     const latency = await caller.technical.apiLatency();
     expect(latency.procedures.find((p) => p.procedure === 'technical.runs')?.count).toBeGreaterThan(0);
+    // Readiness: the latest state's background serving work (the product range layout) is done.
+    expect(latency.servingSettled).toBe(true);
   });
 
   it('filters lists the data range, categories with l2, ranked brands and versions; brand search and freshness', async () => {
