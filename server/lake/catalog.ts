@@ -321,8 +321,8 @@ export class GoldCatalog {
 
   /**
    * The layout of a relation of gold.product_cumulative, its build started on first use. It runs after
-   * the state's loads, in the background: a new version is published without waiting for it (~10 s at
-   * full scale here), and its batches do not compete with the loads for memory.
+   * the state's loads, in the background: a new version is published without waiting for it (22–30 s
+   * at full scale on this 2-core machine), and its batches do not compete with the loads for memory.
    */
   private productRanges(name: string): { layout: ProductRangesLayout; built: Promise<void> } {
     let entry = this.ranges.get(name);
