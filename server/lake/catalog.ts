@@ -36,6 +36,13 @@ export interface ProductRangesLayout {
   relation: string | null;
 }
 
+/** The layout of one relation of gold.product_cumulative and its background build. */
+interface RangesBuild {
+  layout: ProductRangesLayout;
+  built: Promise<void>;
+  done: boolean;
+}
+
 export class AsOfError extends Error {
   constructor(message: string) {
     super(message);
@@ -74,7 +81,7 @@ export class GoldCatalog {
    * Per relation of gold.product_cumulative, its per-product layout (built once, in the background,
    * beside the relation's copy and dropped with it) and the build.
    */
-  private readonly ranges = new Map<string, { layout: ProductRangesLayout; built: Promise<void>; done: boolean }>();
+  private readonly ranges = new Map<string, RangesBuild>();
   /** States being assembled: their relations are not in any state yet, so nothing is collected meanwhile. */
   private building = 0;
   private readonly histories = new Map<GoldTable, HistoryCache>();
@@ -314,6 +321,7 @@ export class GoldCatalog {
       await this.db.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
       this.created.set(name, 'VIEW');
     } else {
+      // product_cumulative always gets its own database: its per-product layout is built beside it.
       const compress = rows >= COMPRESS_ROWS || table === 'product_cumulative';
       await this.loadIntoMemory(name, spec.orderBy ? `SELECT * FROM (${sql}) ORDER BY ${spec.orderBy}` : sql, compress);
     }
@@ -324,17 +332,14 @@ export class GoldCatalog {
    * the state's loads, in the background: a new version is published without waiting for it (22–30 s
    * at full scale on this 2-core machine), and its batches do not compete with the loads for memory.
    */
-  private productRanges(name: string): { layout: ProductRangesLayout; built: Promise<void> } {
-    let entry = this.ranges.get(name);
-    if (!entry) {
-      const layout: ProductRangesLayout = { relation: null };
-      const started = { layout, built: Promise.resolve(), done: false };
-      started.built = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.addProductRanges(name, layout))
-        .finally(() => (started.done = true));
-      this.ranges.set(name, (entry = started));
+  private productRanges(name: string): RangesBuild {
+    let build = this.ranges.get(name);
+    if (!build) {
+      const started: RangesBuild = { layout: { relation: null }, built: Promise.resolve(), done: false };
+      started.built = this.addProductRanges(name, started.layout).finally(() => (started.done = true));
+      this.ranges.set(name, (build = started));
     }
-    return entry;
+    return build;
   }
 
   /** Resolves once the background work of a state (its product layout) is done, built or not. */
@@ -342,9 +347,12 @@ export class GoldCatalog {
     await this.ranges.get(state.views.product_cumulative)?.built;
   }
 
-  /** Whether the background work of a state is done (a readiness check for benchmarks and operators). */
-  isSettled(state: GoldState): boolean {
-    return this.ranges.get(state.views.product_cumulative)?.done ?? true;
+  /**
+   * Whether the latest state's background work is done (a readiness check for benchmarks and
+   * operators). It never loads a state: before the first one, there is nothing to wait for.
+   */
+  isSettled(): boolean {
+    return !this.latest || (this.ranges.get(this.latest.views.product_cumulative)?.done ?? true);
   }
 
   /** Lays a cumulative table's copy out per product (product-ranges.ts) in its database; queries join without it. */
@@ -354,7 +362,7 @@ export class GoldCatalog {
     try {
       await this.db.withConnection(async (conn) => {
         if (!this.created.has(name)) return; // dropped meanwhile
-        if (await buildProductRanges(conn, database, `${database}.main.rows`, `${database}.main.ranges`, dates)) layout.relation = `${database}.main.ranges`;
+        layout.relation = await buildProductRanges(conn, database, dates);
       });
     } catch (error) {
       // Dropped or shut down meanwhile: nothing to report.

@@ -13,12 +13,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** The measures of a products.top row and of the abandoned-products list; `events` = views + carts + removals + purchases. */
+/** A cumulative row's events of every type (activity). */
+export const EVENTS_SQL = '(views + carts + removals + purchases)';
+
+/** The measures of a products.top row and of the abandoned-products list. */
 export const RANGE_MEASURES = {
   views: 'views',
   carts: 'carts',
   purchases: 'purchases',
-  events: 'views + carts + removals + purchases',
+  events: EVENTS_SQL,
   revenue_cents: 'revenue_cents',
   price_weight_cents: 'price_weight_cents',
   abandoned_carts: 'abandoned_carts',
@@ -43,39 +46,37 @@ export function rangeColumn(dateIndex: number, measure: RangeMeasure): string {
 const BATCH_CELLS = 1_000_000;
 
 /**
- * Creates `target` from the cumulative rows `source` (its is_product rows: one per product and date
- * from the product's first date on) for `dates`, ascending, in the attached in-memory database
- * `database` (compressed at each CHECKPOINT). A product has 0 on dates before its first. Products are
- * inserted in batches, each compressed before the next: the whole layout at once (10 M cells at full
- * scale, plus a hash table per date) does not fit the API's memory limit uncompressed.
- * Returns false, creating nothing, when the layout would exceed MAX_RANGE_CELLS.
+ * Lays out the cumulative rows of the in-memory database `database` (its table `rows`: is_product rows,
+ * one per product and date from the product's first date on) for `dates`, ascending, as its table
+ * `ranges`, and returns that table's name. A product has 0 on dates before its first. Products are
+ * inserted in batches, each compressed (CHECKPOINT) before the next: the whole layout at once (10 M
+ * cells at full scale, plus a hash table per date) does not fit the API's memory limit uncompressed.
+ * Returns null, creating nothing, when the layout would exceed MAX_RANGE_CELLS.
  */
-export async function buildProductRanges(conn: DuckDBConnection, database: string, source: string, target: string, dates: readonly string[]): Promise<boolean> {
+export async function buildProductRanges(conn: DuckDBConnection, database: string, dates: readonly string[]): Promise<string | null> {
+  const source = `${database}.main.rows`;
+  const target = `${database}.main.ranges`;
   const reader = await conn.runAndReadAll(
     `SELECT count(DISTINCT product_id) AS products, ${Object.entries(RANGE_MEASURES).map(([m, e]) => `max(${e}) AS ${m}`).join(', ')} FROM ${source} WHERE is_product`,
   );
   const [row] = reader.getRowObjectsJS() as Array<Record<string, bigint | number | null>>;
   const products = Number(row.products ?? 0);
-  if (products === 0 || dates.length === 0 || products * dates.length > MAX_RANGE_CELLS) return false;
+  if (products === 0 || dates.length === 0 || products * dates.length > MAX_RANGE_CELLS) return null;
   for (const date of dates) if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`product ranges: '${date}' is not a partition date`);
   // Running totals only grow, so the largest value of each measure decides its width.
   const type = (m: RangeMeasure) => (Number(row[m] ?? 0) < 2 ** 31 ? 'INTEGER' : 'BIGINT');
   const measures = Object.keys(RANGE_MEASURES) as RangeMeasure[];
   const columns = dates.flatMap((_, i) => measures.map((m) => `CAST(coalesce(s${i}.${m}, 0) AS ${type(m)}) AS ${rangeColumn(i, m)}`));
+  const values = Object.entries(RANGE_MEASURES).map(([m, e]) => `${e} AS ${m}`).join(', ');
   const batches = Math.max(1, Math.ceil((products * dates.length) / BATCH_CELLS));
   const batchSql = (k: number) => {
-    const inBatch = `hash(product_id) % ${batches} = ${k}`;
-    const slices = dates.map(
-      (date, i) =>
-        `LEFT JOIN (SELECT product_id, ${Object.entries(RANGE_MEASURES).map(([m, e]) => `${e} AS ${m}`).join(', ')} FROM ${source} WHERE is_product AND event_date = DATE '${date}' AND ${inBatch}) s${i} USING (product_id)`,
-    );
-    return `SELECT p.product_id, ${columns.join(', ')} FROM (SELECT DISTINCT product_id FROM ${source} WHERE is_product AND ${inBatch}) p\n${slices.join('\n')}`;
+    const inBatch = `is_product AND hash(product_id) % ${batches} = ${k}`;
+    const slices = dates.map((date, i) => `LEFT JOIN (SELECT product_id, ${values} FROM ${source} WHERE ${inBatch} AND event_date = DATE '${date}') s${i} USING (product_id)`);
+    return `SELECT p.product_id, ${columns.join(', ')} FROM (SELECT DISTINCT product_id FROM ${source} WHERE ${inBatch}) p\n${slices.join('\n')}`;
   };
-  await conn.run(`CREATE TABLE ${target} AS ${batchSql(0)}`);
-  await conn.run(`CHECKPOINT ${database}`);
-  for (let k = 1; k < batches; k++) {
-    await conn.run(`INSERT INTO ${target} ${batchSql(k)}`);
+  for (let k = 0; k < batches; k++) {
+    await conn.run(k === 0 ? `CREATE TABLE ${target} AS ${batchSql(k)}` : `INSERT INTO ${target} ${batchSql(k)}`);
     await conn.run(`CHECKPOINT ${database}`);
   }
-  return true;
+  return target;
 }

@@ -2,7 +2,7 @@
 import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
 import { PRODUCT_MEASURES } from '../../pipeline/layers/gold/models/derived';
 import type { Params } from '../lake/database';
-import { rangeColumn, RANGE_MEASURES, type RangeMeasure } from '../lake/product-ranges';
+import { EVENTS_SQL, rangeColumn, RANGE_MEASURES, type RangeMeasure } from '../lake/product-ranges';
 import { cents, ratio, servingView, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 /** Sort keys → SQL over one product's range totals (never user text). */
@@ -37,10 +37,15 @@ export interface TopProductsInput {
 
 type Measure = (typeof PRODUCT_MEASURES)[number];
 const MEASURES: readonly Measure[] = PRODUCT_MEASURES;
-const EVENTS = '(views + carts + removals + purchases)';
+const EVENTS = EVENTS_SQL;
 
 /** What a row of products.top shows: a range's totals carry only these through the join of its two dates. */
 const SHOWN_MEASURES: readonly Measure[] = ['views', 'carts', 'removals', 'purchases', 'revenue_cents', 'price_weight_cents'];
+
+/** A category or brand filter: totals then need grouping per product over its keys. */
+function isSliced(filters: ResolvedFilters): boolean {
+  return filters.categories.length > 0 || filters.brands.length > 0;
+}
 
 /** The two dates of gold.product_cumulative a range needs: the last ≤ `to` and the last < `from` (none: zero). */
 interface CumulativeRange {
@@ -89,9 +94,8 @@ export function productRangeSql(
   extra = '',
   measures: readonly Measure[] = MEASURES,
 ): string | null {
-  const sliced = filters.categories.length > 0 || filters.brands.length > 0;
   const range = cumulativeRange(scope, filters);
-  if (mode === 'products' && (sliced || !range)) return null;
+  if (mode === 'products' && (isSliced(filters) || !range)) return null;
   const slice = whereFilters(filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ');
   if (!range) {
     return `
@@ -179,9 +183,8 @@ export async function productLabels(scope: QueryScope, filters: ResolvedFilters,
 /** Products with activity in the filtered range. */
 function activeProductsSql(scope: QueryScope, filters: ResolvedFilters, params: Params): string {
   const range = cumulativeRange(scope, filters);
-  const sliced = filters.categories.length > 0 || filters.brands.length > 0;
   // Active in the range exactly when the latest active date up to `to` is in it: no join needed.
-  if (range && !sliced) return `SELECT count(*) AS total FROM (${cumulativeRows(range, 'up_to', `is_product AND ${activeIn(range, params)}`, params, 'product_id')})`;
+  if (range && !isSliced(filters)) return `SELECT count(*) AS total FROM (${cumulativeRows(range, 'up_to', `is_product AND ${activeIn(range, params)}`, params, 'product_id')})`;
   return `SELECT count(*) AS total FROM (${perProductSql(scope, filters, params, '', ['views'])})`;
 }
 
@@ -194,13 +197,12 @@ export function rangeLayoutSql(scope: QueryScope, filters: ResolvedFilters): str
   const layout = scope.state.productRanges.relation;
   const range = cumulativeRange(scope, filters);
   const dates = scope.state.dates.product_cumulative;
-  if (!layout || !range?.upTo || !dates || filters.categories.length > 0 || filters.brands.length > 0) return null;
+  if (!layout || !range?.upTo || !dates || isSliced(filters)) return null;
   // Column names come from the state's own partition dates, never from the request.
   const upTo = dates.indexOf(range.upTo);
   const before = range.before === undefined ? -1 : dates.indexOf(range.before);
-  const value = (m: RangeMeasure) => (before < 0 ? rangeColumn(upTo, m) : `${rangeColumn(upTo, m)} - ${rangeColumn(before, m)}`);
-  const active = before < 0 ? `${rangeColumn(upTo, 'events')} > 0` : `${rangeColumn(upTo, 'events')} > ${rangeColumn(before, 'events')}`;
-  return `SELECT product_id, ${(Object.keys(RANGE_MEASURES) as RangeMeasure[]).map((m) => `${value(m)} AS ${m}`).join(', ')} FROM ${layout} WHERE ${active}`;
+  const value = (m: RangeMeasure) => (before < 0 ? rangeColumn(upTo, m) : `(${rangeColumn(upTo, m)} - ${rangeColumn(before, m)})`);
+  return `SELECT product_id, ${(Object.keys(RANGE_MEASURES) as RangeMeasure[]).map((m) => `${value(m)} AS ${m}`).join(', ')} FROM ${layout} WHERE ${value('events')} > 0`;
 }
 
 type ShownRow = LabelledRow & { views: number; carts: number; purchases: number; revenue_cents: number; events: number; price_weight_cents: number };

@@ -75,7 +75,7 @@ describe('products', () => {
     expect(byViews.rows[0].views).toBeLessThanOrEqual(byViews.rows[2].views);
   });
 
-  it('top products rank every sort exactly as the events do, with and without a category (the page is ranked on its sort measures, then read whole)', async () => {
+  it('top products rank every sort exactly as the events do, with and without a category', async () => {
     for (const f of [week, { ...week, categories: [category] }]) {
       const params: Record<string, string> = {};
       const totals = `SELECT product_id, count(*) FILTER (WHERE event_type = 'view') AS views, count(*) FILTER (WHERE event_type = 'cart') AS carts,

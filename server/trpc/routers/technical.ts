@@ -19,14 +19,14 @@ export const technicalRouter = router({
     .input(z.object({ historyLimit: z.number().int().min(0).max(50).default(5) }).optional())
     .query(({ ctx, input }) => q.tables(ctx.service.catalog.lakeDir, input?.historyLimit ?? 5)),
   /** Per-procedure latency since the process started (p50/p95 over the last 2048 calls). */
-  apiLatency: publicProcedure.query(async ({ ctx }) => ({
+  apiLatency: publicProcedure.query(({ ctx }) => ({
     procedures: ctx.service.metrics.snapshot(),
     cacheEntries: ctx.service.cache.size,
     cacheCapacity: ctx.service.cache.capacity,
     rssBytes: process.memoryUsage().rss,
     uptimeSeconds: Math.round(process.uptime()),
     /** The latest state's background serving work (the product range layout) is done. */
-    servingSettled: ctx.service.catalog.isSettled(await ctx.service.catalog.current()),
+    servingSettled: ctx.service.catalog.isSettled(),
   })),
 });
 
