@@ -9,6 +9,7 @@
 import { DeltaError, DeltaTable, filesScanSql, scanSql, type HistoryEntry, type Snapshot } from '../../pipeline/delta';
 import type { Database } from './database';
 import { ANCHOR_TABLE, GOLD_TABLES, OPTIONAL_TABLES, goldTableDir, viewName, type GoldTable } from './gold-tables';
+import { buildCompanion, companionsOf, type Companion } from './companions';
 import { buildProductRanges } from './product-ranges';
 import { servingSpec } from './serving';
 
@@ -30,6 +31,8 @@ export interface GoldState {
    * lakes too large for it), when queries join instead.
    */
   readonly productRanges: ProductRangesLayout;
+  /** Relations derived from this state's table copies (companions.ts); one is absent when its table is, or when it failed to build. */
+  readonly companions: Readonly<Partial<Record<Companion, string>>>;
 }
 
 export interface ProductRangesLayout {
@@ -82,6 +85,8 @@ export class GoldCatalog {
    * beside the relation's copy and dropped with it) and the build.
    */
   private readonly ranges = new Map<string, RangesBuild>();
+  /** Companion tables of each created relation (companions.ts), dropped with it. */
+  private readonly companions = new Map<string, Partial<Record<Companion, string>>>();
   /** States being assembled: their relations are not in any state yet, so nothing is collected meanwhile. */
   private building = 0;
   private readonly histories = new Map<GoldTable, HistoryCache>();
@@ -277,7 +282,19 @@ export class GoldCatalog {
     // Latest states only: a past version shares the layout when its relation is the latest's, else joins.
     const ranges = versions.product_cumulative === null ? undefined : asOf ? this.ranges.get(views.product_cumulative) : this.productRanges(views.product_cumulative);
     const productRanges = ranges?.layout ?? { relation: null };
-    return Object.freeze({ key, goldVersion, versions: Object.freeze({ ...versions }), views: Object.freeze({ ...views }), partial, dates: Object.freeze(dates), asOf, productRanges });
+    const companions: Partial<Record<Companion, string>> = {};
+    for (const table of GOLD_TABLES) if (versions[table] !== null) Object.assign(companions, this.companions.get(views[table]));
+    return Object.freeze({
+      key,
+      goldVersion,
+      versions: Object.freeze({ ...versions }),
+      views: Object.freeze({ ...views }),
+      partial,
+      dates: Object.freeze(dates),
+      asOf,
+      productRanges,
+      companions: Object.freeze(companions),
+    });
   }
 
   /** One creation per relation name, shared by concurrent states that need it. */
@@ -324,7 +341,24 @@ export class GoldCatalog {
       // product_cumulative always gets its own database: its per-product layout is built beside it.
       const compress = rows >= COMPRESS_ROWS || table === 'product_cumulative';
       await this.loadIntoMemory(name, spec.orderBy ? `SELECT * FROM (${sql}) ORDER BY ${spec.orderBy}` : sql, compress);
+      await this.addCompanions(name, table);
     }
+  }
+
+  /** Builds the companions of a table's copy (companions.ts); a failure only costs the queries their shortcut. */
+  private async addCompanions(name: string, table: GoldTable): Promise<void> {
+    const built: Partial<Record<Companion, string>> = {};
+    for (const companion of companionsOf(table)) {
+      const target = `${name}_${companion}`;
+      try {
+        await this.db.withConnection((conn) => buildCompanion(conn, companion, name, target));
+        built[companion] = target;
+      } catch (error) {
+        console.error(JSON.stringify({ level: 'warn', msg: 'companion table not built; its queries read the source table', relation: name, companion, cause: String(error) }));
+        await this.db.run(`DROP TABLE IF EXISTS ${target}`).catch(() => undefined);
+      }
+    }
+    this.companions.set(name, built);
   }
 
   /**
@@ -419,6 +453,8 @@ export class GoldCatalog {
       const ranges = this.ranges.get(name);
       if (ranges) ranges.layout.relation = null;
       this.ranges.delete(name);
+      for (const companion of Object.values(this.companions.get(name) ?? {})) await this.db.run(`DROP TABLE IF EXISTS ${companion}`);
+      this.companions.delete(name);
       await this.db.run(`DROP ${kind === 'TABLE' ? 'TABLE' : 'VIEW'} IF EXISTS ${name}`);
       if (kind === 'DATABASE') await this.db.run(`DETACH DATABASE IF EXISTS ${name}_db`);
     }

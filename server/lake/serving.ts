@@ -6,7 +6,8 @@
  * of rows at full scale) stays a view over its Parquet files, sorted by date, category and brand, so a
  * category × brand filter reads few row groups; product_daily and user_summary are read through the
  * serving tables the pipeline derives from them (product_cumulative, user_segments) and stay views.
- * product_cumulative also gets a per-product layout in its database (product-ranges.ts, catalog.ts).
+ * product_cumulative also gets a per-product layout in its database (product-ranges.ts, catalog.ts);
+ * brand_daily and product_cumulative get small per-brand companion tables (companions.ts).
  */
 import type { GoldTable } from './gold-tables';
 

@@ -5,6 +5,7 @@
  * where counts and revenue are sums and distinct counts are exact over the whole filtered range.
  */
 import type { Params } from '../lake/database';
+import { brandRangeSql } from './brand-ranges';
 import { rangeCounts, dateRangeApplies, type RangeCounts } from './date-range';
 import { dailyCounts, sessionTotals, sliceOf, userCounts } from './slices';
 import { addDays, cents, daysBetween, ratio, round, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
@@ -165,28 +166,33 @@ export interface Breakdown {
 
 export async function breakdown(scope: QueryScope<{ limit?: number }>): Promise<Breakdown> {
   const limit = scope.input.limit ?? 10;
-  const params: Params = {};
-  const where = whereFilters(scope.filters, params);
+  const categoryParams: Params = {};
+  const brandParams: Params = { limit };
+  const where = whereFilters(scope.filters, categoryParams);
+  // Brands over all categories: the brand companion's range rows (a few thousand), else category_daily's days.
+  const brandRange = scope.filters.categories.length === 0 ? brandRangeSql(scope, scope.filters, brandParams, scope.filters.brands) : null;
+  const brandRows = brandRange
+    ? `SELECT brand AS name, revenue, purchases FROM (${brandRange})`
+    : `SELECT brand AS name, sum(revenue) AS revenue, sum(purchases) AS purchases FROM ${view(scope, 'category_daily')} ${whereFilters(scope.filters, brandParams)} GROUP BY brand`;
+  type Row = { name: string; revenue: number; purchases: number };
   const [byCategory, byBrand] = await Promise.all([
-    scope.db.rows<{ name: string; revenue: number; purchases: number }>(
+    scope.db.rows<Row>(
       `SELECT category_l1 AS name, CAST(sum(revenue) AS DOUBLE) AS revenue, sum(purchases) AS purchases
        FROM ${view(scope, 'category_daily')} ${where} GROUP BY category_l1 ORDER BY revenue DESC, name`,
-      params,
+      categoryParams,
     ),
-    scope.db.rows<{ name: string; revenue: number; purchases: number }>(
-      `SELECT brand AS name, CAST(sum(revenue) AS DOUBLE) AS revenue, sum(purchases) AS purchases
-       FROM ${view(scope, 'category_daily')} ${where} GROUP BY brand ORDER BY revenue DESC, name`,
-      params,
+    // The top brands and one (other) row: thousands of brand rows never leave DuckDB. Money is summed exactly.
+    scope.db.rows<Row & { other: boolean }>(
+      `WITH brands AS (${brandRows}),
+       ranked AS (SELECT *, row_number() OVER (ORDER BY revenue DESC, name) AS rank FROM brands)
+       SELECT name, CAST(revenue AS DOUBLE) AS revenue, purchases, false AS other FROM ranked WHERE rank <= $limit
+       UNION ALL
+       SELECT '(other)', CAST(sum(revenue) AS DOUBLE), sum(purchases), true FROM ranked WHERE rank > $limit HAVING count(*) > 0
+       ORDER BY other, revenue DESC, name`,
+      brandParams,
     ),
   ]);
   const total = cents(byCategory.reduce((s, r) => s + r.revenue, 0));
-  const shaped = (rows: typeof byCategory) => rows.map((r) => ({ name: r.name, revenue: cents(r.revenue), purchases: r.purchases, share: ratio(r.revenue, total, 4) }));
-  const brands = shaped(byBrand);
-  const top = brands.slice(0, limit);
-  const rest = brands.slice(limit);
-  if (rest.length) {
-    const revenue = cents(rest.reduce((s, r) => s + r.revenue, 0));
-    top.push({ name: '(other)', revenue, purchases: rest.reduce((s, r) => s + r.purchases, 0), share: ratio(revenue, total, 4) });
-  }
-  return { totalRevenue: total, byCategory: shaped(byCategory), byBrand: top };
+  const shaped = (rows: Row[]) => rows.map((r) => ({ name: r.name, revenue: cents(r.revenue), purchases: r.purchases, share: ratio(r.revenue, total, 4) }));
+  return { totalRevenue: total, byCategory: shaped(byCategory), byBrand: shaped(byBrand) };
 }

@@ -3,7 +3,8 @@ import { PRICE_BANDS } from '../../pipeline/layers/gold/model';
 import { PRODUCT_MEASURES } from '../../pipeline/layers/gold/models/derived';
 import type { Params } from '../lake/database';
 import { EVENTS_SQL, rangeColumn, RANGE_MEASURES, type RangeMeasure } from '../lake/product-ranges';
-import { cents, ratio, servingView, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
+import { brandProductsSql, brandRangeSql } from './brand-ranges';
+import { cents, rangeBounds, ratio, servingView, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 /** Sort keys → SQL over one product's range totals (never user text). */
 export const PRODUCT_SORTS = {
@@ -51,17 +52,15 @@ function isSliced(filters: ResolvedFilters): boolean {
 interface CumulativeRange {
   table: string;
   from: string;
-  upTo: string | undefined;
-  before: string | undefined;
+  upTo?: string;
+  before?: string;
 }
 
 function cumulativeRange(scope: QueryScope, filters: ResolvedFilters): CumulativeRange | null {
   const table = servingView(scope, 'product_cumulative');
   const dates = scope.state.dates.product_cumulative;
   if (!table || !dates) return null;
-  let upTo = lastDate(dates, (d) => d <= filters.to);
-  if (upTo && upTo < filters.from) upTo = undefined;
-  return { table, from: filters.from, upTo, before: upTo && lastDate(dates, (d) => d < filters.from) };
+  return { table, from: filters.from, ...rangeBounds(dates, filters.from, filters.to) };
 }
 
 /** Rows of one of the range's dates (none when the range has no such date), binding what they use. */
@@ -115,11 +114,6 @@ FROM ${view(scope, 'product_daily')} ${whereFilters(filters, params)} ${extra} G
 SELECT ${labels.replace(/(\w+)/g, 't.$1')}, ${measures.map((m) => `t.${m} - coalesce(b.${m}, 0) AS ${m}`).join(', ')}
 FROM (${upTo}) t
 LEFT JOIN (${cumulativeRows(range, 'before', rows, params, `${key}, ${measures.join(', ')}`)}) b USING (${key})`;
-}
-
-function lastDate(dates: readonly string[], accept: (d: string) => boolean): string | undefined {
-  for (let i = dates.length - 1; i >= 0; i--) if (accept(dates[i])) return dates[i];
-  return undefined;
 }
 
 /**
@@ -303,10 +297,36 @@ export interface BrandRow {
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
   const range = cumulativeRange(scope, scope.filters);
+  const totals = brandTotalsSql(scope, params) ?? cumulativeBrandTotalsSql(scope, range, params);
+  const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
+    `WITH brands AS (${totals})
+     SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
+    params,
+  );
+  const total = cents(rows[0]?.total_revenue ?? 0);
+  return {
+    totalRevenue: total,
+    rows: rows.map((r) => ({ brand: r.brand, products: r.products, views: r.views, carts: r.carts, purchases: r.purchases, revenue: cents(r.revenue), conversionRate: ratio(r.purchases, r.views), revenueShare: ratio(r.revenue, total, 4) })),
+  };
+}
+
+/** Brand totals over all categories from the brand companions (brand-ranges.ts); null when filtered by category or without them. */
+function brandTotalsSql(scope: QueryScope, params: Params): string | null {
+  if (scope.filters.categories.length > 0) return null;
+  const own: Params = {};
+  const sums = brandRangeSql(scope, scope.filters, own, scope.filters.brands);
+  const products = brandProductsSql(scope, scope.filters, own, scope.filters.brands);
+  if (!sums || !products) return null;
+  Object.assign(params, own);
+  return `SELECT brand, p.products, s.views, s.carts, s.purchases, CAST(s.revenue AS DOUBLE) AS revenue FROM (${products}) p JOIN (${sums}) s USING (brand)`;
+}
+
+/** Brand totals from gold.product_cumulative's rows (or product_daily's days without it), for any filter. */
+function cumulativeBrandTotalsSql(scope: QueryScope, range: CumulativeRange | null, params: Params): string {
   const keys = `is_key ${whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ')}`;
   const sums = (prefix: string) => `sum(views) AS ${prefix}views, sum(carts) AS ${prefix}carts, sum(purchases) AS ${prefix}purchases, sum(revenue_cents) AS ${prefix}revenue_cents`;
   // Brand totals are differences of the brand's summed running totals: no per-product join.
-  const totals = range
+  return range
     ? `WITH upto AS (
          -- A product with one key is one product: only the few with several need a distinct count.
          SELECT brand, count(*) FILTER (WHERE product_keys = 1 AND ${activeIn(range, params)})
@@ -319,16 +339,6 @@ export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ to
        FROM upto LEFT JOIN before USING (brand) WHERE products > 0`
     : `SELECT brand, count(DISTINCT product_id) AS products, sum(views) AS views, sum(carts) AS carts, sum(purchases) AS purchases, sum(revenue_cents) / 100 AS revenue
        FROM (${productRangeSql(scope, scope.filters, params, 'keys')}) WHERE ${EVENTS} > 0 GROUP BY brand`;
-  const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
-    `WITH brands AS (${totals})
-     SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
-    params,
-  );
-  const total = cents(rows[0]?.total_revenue ?? 0);
-  return {
-    totalRevenue: total,
-    rows: rows.map((r) => ({ brand: r.brand, products: r.products, views: r.views, carts: r.carts, purchases: r.purchases, revenue: cents(r.revenue), conversionRate: ratio(r.purchases, r.views), revenueShare: ratio(r.revenue, total, 4) })),
-  };
 }
 
 export async function priceBands(scope: QueryScope): Promise<Array<{ band: string; views: number; carts: number; purchases: number; revenue: number; conversionRate: number | null }>> {

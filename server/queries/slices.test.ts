@@ -164,3 +164,22 @@ describe('serving tables derived from product_daily and user_summary', () => {
     expect(await segments.behaviour(fast)).toEqual(await segments.behaviour(slow));
   });
 });
+
+describe('brand companions (running brand totals, brand activity)', () => {
+  it('give the brands, the revenue breakdown and the funnel per brand of their source tables', async () => {
+    const state = await service.catalog.current();
+    expect(Object.keys(state.companions).sort()).toEqual(['brand_activity', 'brand_running']);
+    const [{ second }] = await silver.rows<{ second: string }>(
+      "SELECT brand_label AS second FROM silver WHERE brand_label NOT IN ('unknown', $b) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+      { b: brand },
+    );
+    const sets = [...filterSets(), { from: range.min, to: range.min }, { from: range.max, to: range.max }, { from: '2019-10-08', to: '2019-10-14', brands: [brand, second] }, { ...cutRanges[2], brands: [second] }];
+    for (const f of sets) {
+      const [fast] = await scopes({ ...f, limit: 5, dimension: 'brand' as const });
+      const plain = { ...fast, state: { ...fast.state, companions: {} } };
+      expect({ f, brands: await products.brands(fast) }).toEqual({ f, brands: await products.brands(plain) });
+      expect({ f, breakdown: await executive.breakdown(fast) }).toEqual({ f, breakdown: await executive.breakdown(plain) });
+      expect({ f, funnel: await funnel.byDimension(fast) }).toEqual({ f, funnel: await funnel.byDimension(plain) });
+    }
+  });
+});

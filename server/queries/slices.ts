@@ -13,6 +13,7 @@
  * Older lakes without these tables (or with a daily table that misses dates) take the last path.
  */
 import type { Params } from '../lake/database';
+import { brandRangeSql } from './brand-ranges';
 import { bindList, servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
 
 export type Slice = { level: 'all' } | { level: 'category'; category: string } | { level: 'pair'; category: string; brand: string } | { level: 'scan' };
@@ -55,47 +56,51 @@ export function sliceClause(slice: Slice, params: Params): string {
 }
 
 /**
- * Session flags per irregular session over the range and slice (`per_range`), and the same per day
- * (`per_day`, what a per-day table counted) and per row (`per_row`, what a row count counted).
- * `clause` restricts irregular rows like the main rows; `dimension` groups by a column as `dim`.
+ * `correction`: per `dim`, what to add to counts of the irregular sessions' rows so that each
+ * irregular session counts once over the range and slice. Per session the flags over the range
+ * (`per_range`) replace what a per-day table counted (one session per day, `counted = 'days'`) or what
+ * a row count counted (one per session_facts row, `counted = 'rows'`). Three aggregates (per day,
+ * per session, per dim): each DuckDB hash aggregate costs ~2 ms here however few its rows, so the
+ * counted and range flags are taken in the same passes. `clause` restricts irregular rows like the
+ * main rows; `dimension` groups by a column as `dim`.
  */
-function irregularCtes(scope: QueryScope, clause: string, dimension?: string): string {
+function irregularCorrection(scope: QueryScope, clause: string, counted: 'days' | 'rows', dimension?: string): string {
   const dim = dimension ? `${dimension} AS dim` : 'NULL AS dim';
+  // What the main rows counted for a session: its days' flags, or its rows' flags (summed over its days).
+  const countedFlags =
+    counted === 'days'
+      ? `count(*) AS n, count(*) FILTER (WHERE v) AS n_v, count(*) FILTER (WHERE c) AS n_c, count(*) FILTER (WHERE p) AS n_p,
+    count(*) FILTER (WHERE c AND NOT p) AS n_a, coalesce(sum(cv) FILTER (WHERE c AND NOT p), 0) AS n_av`
+      : 'sum(r_n) AS n, sum(r_v) AS n_v, sum(r_c) AS n_c, sum(r_p) AS n_p, sum(r_a) AS n_a, sum(r_av) AS n_av';
+  const rowFlags =
+    counted === 'rows'
+      ? `, count(*) AS r_n, count(*) FILTER (WHERE views > 0) AS r_v, count(*) FILTER (WHERE carts > 0) AS r_c, count(*) FILTER (WHERE purchases > 0) AS r_p,
+    count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS r_a, coalesce(sum(cart_value) FILTER (WHERE carts > 0 AND purchases = 0), 0) AS r_av`
+      : '';
   return `
-irregular_rows AS (
-  SELECT ${dim}, session_key, event_date, views > 0 AS v, carts > 0 AS c, purchases > 0 AS p, cart_value, carts, purchases
-  FROM ${view(scope, 'irregular_session_facts')} WHERE is_irregular_session AND ${IN_RANGE} ${clause}
-),
 irregular_days AS (
-  SELECT dim, session_key, event_date, bool_or(v) AS v, sum(carts) > 0 AS c, sum(purchases) > 0 AS p, sum(cart_value) AS cv
-  FROM irregular_rows GROUP BY dim, session_key, event_date
+  SELECT ${dim}, session_key, event_date, bool_or(views > 0) AS v, sum(carts) > 0 AS c, sum(purchases) > 0 AS p, sum(cart_value) AS cv${rowFlags}
+  FROM ${view(scope, 'irregular_session_facts')} WHERE is_irregular_session AND ${IN_RANGE} ${clause}
+  GROUP BY ALL
 ),
 irregular_sessions AS (
-  SELECT dim, session_key, bool_or(v) AS v, sum(carts) > 0 AS c, sum(purchases) > 0 AS p, sum(cart_value) AS cv
-  FROM irregular_rows GROUP BY dim, session_key
+  SELECT dim, session_key, bool_or(v) AS v, bool_or(c) AS c, bool_or(p) AS p, sum(cv) AS cv,
+    ${countedFlags}
+  FROM irregular_days GROUP BY dim, session_key
 ),
-per_range AS (${flagCounts('irregular_sessions')}),
-per_day AS (${flagCounts('irregular_days')}),
-per_row AS (
-  SELECT dim, count(*) AS sessions, count(*) FILTER (WHERE v) AS view_sessions, count(*) FILTER (WHERE c) AS cart_sessions,
-    count(*) FILTER (WHERE p) AS purchase_sessions, count(*) FILTER (WHERE c AND NOT p) AS abandoned_sessions,
-    coalesce(sum(cart_value) FILTER (WHERE c AND NOT p), 0) AS abandoned_value
-  FROM irregular_rows GROUP BY dim
+correction AS (
+  SELECT dim, count(*) - sum(n) AS sessions, count(*) FILTER (WHERE v) - sum(n_v) AS view_sessions, count(*) FILTER (WHERE c) - sum(n_c) AS cart_sessions,
+    count(*) FILTER (WHERE p) - sum(n_p) AS purchase_sessions, count(*) FILTER (WHERE c AND NOT p) - sum(n_a) AS abandoned_sessions,
+    coalesce(sum(cv) FILTER (WHERE c AND NOT p), 0) - sum(n_av) AS abandoned_value
+  FROM irregular_sessions GROUP BY dim
 )`;
-}
-
-function flagCounts(source: string): string {
-  return `SELECT dim, count(*) AS sessions, count(*) FILTER (WHERE v) AS view_sessions, count(*) FILTER (WHERE c) AS cart_sessions,
-    count(*) FILTER (WHERE p) AS purchase_sessions, count(*) FILTER (WHERE c AND NOT p) AS abandoned_sessions,
-    coalesce(sum(cv) FILTER (WHERE c AND NOT p), 0) AS abandoned_value
-  FROM ${source} GROUP BY dim`;
 }
 
 const FLAGS = ['sessions', 'view_sessions', 'cart_sessions', 'purchase_sessions', 'abandoned_sessions', 'abandoned_value'] as const;
 
-/** base.x − counted.x + per_range.x for every session flag (missing correction rows count 0). */
-function corrected(base: string, counted: string): string {
-  return FLAGS.map((f) => `${base}.${f} - coalesce(${counted}.${f}, 0) + coalesce(per_range.${f}, 0) AS ${f}`).join(',\n  ');
+/** base.x + correction.x for every session flag (a dim without irregular sessions has no correction row). */
+function corrected(base: string): string {
+  return FLAGS.map((f) => `${base}.${f} + coalesce(correction.${f}, 0) AS ${f}`).join(',\n  ');
 }
 
 /** Rows of the pair as the rows of its regular sessions would count them (one row = one session). */
@@ -146,18 +151,19 @@ export async function sessionCounts(
       clause = 'AND category_l1 = $category';
     }
     // Per-day rows of one level: gold.brand_daily per brand (dimension brand), gold.slice_daily else.
+    // Per brand, the range's day sums come from the brand's running totals when the state has them.
     const level = dimension === 'category_l1' || source.level === 'category' ? 'category' : 'all';
+    const brandRange = source.level === 'brand' ? brandRangeSql(scope, range, params) : null;
     const dayRows = source.level === 'brand' ? `${view(scope, 'brand_daily')} WHERE ${IN_RANGE}` : `${view(scope, 'slice_daily')} WHERE slice_level = '${level}' AND ${IN_RANGE} ${clause}`;
+    const days = brandRange
+      ? `SELECT ${dim}, views, carts, removals, purchases, CAST(revenue AS DOUBLE) AS revenue, ${FLAGS.join(', ')} FROM (${brandRange})`
+      : `SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')} FROM ${dayRows} GROUP BY ALL`;
     sql = `
-WITH days AS (
-  SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')}
-  FROM ${dayRows}
-  GROUP BY ALL
-),
-${irregularCtes(scope, clause, dimension)}
+WITH days AS (${days}),
+${irregularCorrection(scope, clause, 'days', dimension)}
 SELECT days.dim, views, carts, removals, purchases, revenue,
-  ${corrected('days', 'per_day')}
-FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM days.dim`;
+  ${corrected('days')}
+FROM days LEFT JOIN correction ON correction.dim IS NOT DISTINCT FROM days.dim`;
   } else if (source.kind === 'pair_rows') {
     const pairDaily = servingView(scope, 'pair_daily');
     const rows = pairDaily
@@ -165,10 +171,10 @@ FROM days LEFT JOIN per_day ON per_day.dim IS NOT DISTINCT FROM days.dim LEFT JO
       : `SELECT ${dim}, ${SUMS}, ${ROW_FLAGS} FROM ${view(scope, 'session_facts')} WHERE ${IN_RANGE} ${source.clause} GROUP BY ALL`;
     sql = `
 WITH pair_rows AS (${rows}),
-${irregularCtes(scope, source.clause, dimension)}
+${irregularCorrection(scope, source.clause, 'rows', dimension)}
 SELECT pair_rows.dim, views, carts, removals, purchases, revenue,
-  ${corrected('pair_rows', 'per_row')}
-FROM pair_rows LEFT JOIN per_row ON per_row.dim IS NOT DISTINCT FROM pair_rows.dim LEFT JOIN per_range ON per_range.dim IS NOT DISTINCT FROM pair_rows.dim`;
+  ${corrected('pair_rows')}
+FROM pair_rows LEFT JOIN correction ON correction.dim IS NOT DISTINCT FROM pair_rows.dim`;
   } else {
     sql = `
 WITH facts AS (

@@ -5,6 +5,7 @@
 import type { Database, Params } from '../lake/database';
 import type { GoldState } from '../lake/catalog';
 import type { GoldTable } from '../lake/gold-tables';
+import { COMPANIONS, type Companion } from '../lake/companions';
 
 /** Filters after validation and defaults: a closed date range and (possibly empty) value lists. */
 export interface ResolvedFilters {
@@ -45,6 +46,27 @@ export function usable(scope: { state: GoldState }, ...tables: GoldTable[]): boo
 /** A serving table's view when usable, else null (the query takes its general path). */
 export function servingView(scope: { state: GoldState }, table: GoldTable): string | null {
   return usable(scope, table) ? view(scope, table) : null;
+}
+
+/** A companion relation of the state (lake/companions.ts) when it was built and its source table is usable, else null. */
+export function companion(scope: { state: GoldState }, name: Companion): string | null {
+  return usable(scope, COMPANIONS[name]) ? (scope.state.companions[name] ?? null) : null;
+}
+
+/**
+ * The partition dates that bound a range among a table's ascending dates: `upTo`, the last ≤ `to`
+ * (absent when none is ≥ `from`: the range holds no date), and `before`, the last < `from` (absent:
+ * nothing precedes the range). A running total over [from, to] is its value at `upTo` minus its
+ * value at `before`.
+ */
+export function rangeBounds(dates: readonly string[], from: string, to: string): { upTo?: string; before?: string } {
+  const last = (accept: (d: string) => boolean) => {
+    for (let i = dates.length - 1; i >= 0; i--) if (accept(dates[i])) return dates[i];
+    return undefined;
+  };
+  const upTo = last((d) => d <= to);
+  if (!upTo || upTo < from) return {};
+  return { upTo, before: last((d) => d < from) };
 }
 
 export interface FilterColumns {
