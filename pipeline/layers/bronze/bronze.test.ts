@@ -2,7 +2,7 @@
  * Bronze's three ways of reading a landing file — in place (clean file), plain pieces (clean but big
  * or gzipped) and numbered pieces (anything else) — must give the very same rows and line numbers.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -107,6 +107,13 @@ describe('bronze reading paths', () => {
     const again = await ingest(dirs);
     expect(again.files).toMatchObject([{ status: 'skipped' }]);
     expect(again.eventsVersion).toBe(first.eventsVersion);
+    // Touched (a copy over it, a restore from backup): hashed again, recognised, and not read again.
+    utimesSync(path.join(dirs.landingDir, 'day.csv'), new Date(), new Date(Date.now() + 60_000));
+    const log: string[] = [];
+    const touched = await ingest(dirs, {}, log);
+    expect(touched.files).toMatchObject([{ status: 'skipped' }]);
+    expect(touched.eventsVersion).toBe(first.eventsVersion);
+    expect(log.filter((line) => line.startsWith('bronze: day.csv:'))).toEqual([]);
     appendFileSync(path.join(dirs.landingDir, 'day.csv'), '2019-10-01 00:00:00 UTC,view,1,2,,x,1.00,3,s\n');
     const changed = await ingest(dirs);
     expect(changed.files).toMatchObject([{ status: 'failed', code: 'changed_file' }]);

@@ -211,8 +211,10 @@ async function planFile(file: LandingFile, ctx: IngestContext): Promise<FileInge
     removePieces(staged.pieces);
     throw new PipelineError('changed_file', `${file.name} changed since it was ingested (size or content differs); rename it to ingest it as a new file`);
   }
-  const lastLine = staged.pieces.at(-1)?.lastLine;
-  ctx.cache.remember(file, staged.contentHash, cached?.hash === staged.contentHash ? cached.lines : lastLine);
+  // A file read in place has no line numbers yet; the same content ingested before (then touched or
+  // copied) has its last line in the cache, so a file fully in is skipped without being read again.
+  const lastLine = staged.pieces.at(-1)?.lastLine ?? ctx.cache.linesOf(file, staged.contentHash);
+  ctx.cache.remember(file, staged.contentHash, lastLine);
   if (lastLine !== undefined && done >= lastLine) {
     removePieces(staged.pieces);
     return skipped;

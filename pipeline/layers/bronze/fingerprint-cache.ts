@@ -32,6 +32,15 @@ export class FingerprintCache {
     return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs ? entry : undefined;
   }
 
+  /**
+   * The last line of a file whose content is known: an entry of the same name and size with this
+   * content hash, whatever its mtime (a copy or a touch changes the mtime, not the lines).
+   */
+  linesOf(file: LandingFile, hash: string): number | undefined {
+    const entry = this.entries[file.name];
+    return entry && entry.size === file.size && entry.hash === hash ? entry.lines : undefined;
+  }
+
   remember(file: LandingFile, hash: string, lines: number | undefined): void {
     this.entries[file.name] = { size: file.size, mtimeMs: file.mtimeMs, hash, lines };
     this.dirty = true;
