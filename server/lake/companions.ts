@@ -17,6 +17,7 @@
  * (`companion` in queries/sql.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { EVENT_SUM_COLUMNS, SESSION_COUNT_COLUMNS } from '../../pipeline/layers/gold/models/slices';
 import type { GoldTable } from './gold-tables';
 
 export const COMPANIONS = {
@@ -27,19 +28,7 @@ export const COMPANIONS = {
 export type Companion = keyof typeof COMPANIONS;
 
 /** The brand_daily measures carried as running totals: event counts, revenue and session counts (all additive over days). */
-export const BRAND_RUNNING_MEASURES = [
-  'views',
-  'carts',
-  'removals',
-  'purchases',
-  'revenue',
-  'sessions',
-  'view_sessions',
-  'cart_sessions',
-  'purchase_sessions',
-  'abandoned_sessions',
-  'abandoned_value',
-] as const;
+export const BRAND_RUNNING_MEASURES = [...EVENT_SUM_COLUMNS, ...SESSION_COUNT_COLUMNS] as const;
 
 /** Companions derived from each table. */
 export function companionsOf(table: GoldTable): Companion[] {

@@ -296,8 +296,7 @@ export interface BrandRow {
 
 export async function brands(scope: QueryScope<{ limit: number }>): Promise<{ totalRevenue: number; rows: BrandRow[] }> {
   const params: Params = { limit: scope.input.limit };
-  const range = cumulativeRange(scope, scope.filters);
-  const totals = brandTotalsSql(scope, params) ?? cumulativeBrandTotalsSql(scope, range, params);
+  const totals = brandTotalsSql(scope, params) ?? cumulativeBrandTotalsSql(scope, params);
   const rows = await scope.db.rows<{ brand: string; products: number; views: number; carts: number; purchases: number; revenue: number; total_revenue: number }>(
     `WITH brands AS (${totals})
      SELECT *, sum(revenue) OVER () AS total_revenue FROM brands ORDER BY revenue DESC, brand LIMIT $limit`,
@@ -322,7 +321,8 @@ function brandTotalsSql(scope: QueryScope, params: Params): string | null {
 }
 
 /** Brand totals from gold.product_cumulative's rows (or product_daily's days without it), for any filter. */
-function cumulativeBrandTotalsSql(scope: QueryScope, range: CumulativeRange | null, params: Params): string {
+function cumulativeBrandTotalsSql(scope: QueryScope, params: Params): string {
+  const range = cumulativeRange(scope, scope.filters);
   const keys = `is_key ${whereFilters(scope.filters, params, { category: 'category_l1', brand: 'brand' }).replace(/^WHERE /, 'AND ')}`;
   const sums = (prefix: string) => `sum(views) AS ${prefix}views, sum(carts) AS ${prefix}carts, sum(purchases) AS ${prefix}purchases, sum(revenue_cents) AS ${prefix}revenue_cents`;
   // Brand totals are differences of the brand's summed running totals: no per-product join.

@@ -12,6 +12,7 @@
  *
  * Older lakes without these tables (or with a daily table that misses dates) take the last path.
  */
+import { SESSION_COUNT_COLUMNS } from '../../pipeline/layers/gold/models/slices';
 import type { Params } from '../lake/database';
 import { brandRangeSql } from './brand-ranges';
 import { bindList, servingView, usable, view, whereFilters, type QueryScope, type ResolvedFilters } from './sql';
@@ -96,7 +97,7 @@ correction AS (
 )`;
 }
 
-const FLAGS = ['sessions', 'view_sessions', 'cart_sessions', 'purchase_sessions', 'abandoned_sessions', 'abandoned_value'] as const;
+const FLAGS = SESSION_COUNT_COLUMNS;
 
 /** base.x + correction.x for every session flag (a dim without irregular sessions has no correction row). */
 function corrected(base: string): string {
@@ -154,10 +155,10 @@ export async function sessionCounts(
     // Per brand, the range's day sums come from the brand's running totals when the state has them.
     const level = dimension === 'category_l1' || source.level === 'category' ? 'category' : 'all';
     const brandRange = source.level === 'brand' ? brandRangeSql(scope, range, params) : null;
-    const dayRows = source.level === 'brand' ? `${view(scope, 'brand_daily')} WHERE ${IN_RANGE}` : `${view(scope, 'slice_daily')} WHERE slice_level = '${level}' AND ${IN_RANGE} ${clause}`;
+    const dayRows = () => (source.level === 'brand' ? `${view(scope, 'brand_daily')} WHERE ${IN_RANGE}` : `${view(scope, 'slice_daily')} WHERE slice_level = '${level}' AND ${IN_RANGE} ${clause}`);
     const days = brandRange
       ? `SELECT ${dim}, views, carts, removals, purchases, CAST(revenue AS DOUBLE) AS revenue, ${FLAGS.join(', ')} FROM (${brandRange})`
-      : `SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')} FROM ${dayRows} GROUP BY ALL`;
+      : `SELECT ${dim}, ${SUMS}, ${FLAGS.map((f) => `sum(${f}) AS ${f}`).join(', ')} FROM ${dayRows()} GROUP BY ALL`;
     sql = `
 WITH days AS (${days}),
 ${irregularCorrection(scope, clause, 'days', dimension)}

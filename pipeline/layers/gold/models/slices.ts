@@ -20,6 +20,10 @@ import { defineModel } from '../model';
 /** Sessions of silver.sessions that span several dates or carry several user ids. */
 const IRREGULAR_SESSIONS = 'SELECT session_key FROM g_irregular_sessions';
 
+/** The event sums and session counts SESSION_COUNTS defines (columns of slice_daily, brand_daily and pair_daily). */
+export const EVENT_SUM_COLUMNS = ['views', 'carts', 'removals', 'purchases', 'revenue'] as const;
+export const SESSION_COUNT_COLUMNS = ['sessions', 'view_sessions', 'cart_sessions', 'purchase_sessions', 'abandoned_sessions', 'abandoned_value'] as const;
+
 /** Counts over rows of one (day, slice, session): event counts, revenue, and sessions by what they did. */
 const SESSION_COUNTS = `
     sum(views)::BIGINT AS views, sum(carts)::BIGINT AS carts, sum(removals)::BIGINT AS removals, sum(purchases)::BIGINT AS purchases,
