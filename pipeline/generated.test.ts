@@ -3,6 +3,7 @@
  * recorded in `_faults.json` is found in the lake, and every executive KPI computed from gold equals
  * the same metric computed independently, in plain SQL, straight from the landing CSV files.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows, sqlString } from './db';
 import { scanSql } from './delta/scan';
 import { DeltaTable } from './delta/table';
+import { loadPseudonymKey } from './layers/gold/pseudonym';
 import { TABLES, tableDir } from './layers/tables';
 import { reconcile } from './quality/reconcile';
 import type { Manifest } from './generate/manifest';
@@ -66,6 +68,21 @@ describe('generated data with faults', () => {
   it('agrees with an independent reading of the landing CSV on the number of clean events', async () => {
     const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM truth');
     expect(n).toBe(manifest.expected.silverEvents);
+  });
+
+  it('keys users in gold by the first 60 bits of HMAC-SHA-256 under the lake key, never by their ids', async () => {
+    const key = loadPseudonymKey(lake.lakeDir);
+    const pseudonym = (userId: string) => BigInt(`0x${createHmac('sha256', key).update(userId).digest('hex').slice(0, 15)}`).toString();
+    // user_summary has one row per user a session was filed under (its first), with their purchases.
+    const sessions = await queryRows<{ user_id: string; purchases: number }>(
+      conn,
+      `SELECT user_id::VARCHAR AS user_id, sum(purchases)::INTEGER AS purchases FROM (${await scan(TABLES.silverSessions)}) GROUP BY 1`,
+    );
+    const users = await queryRows<{ user_key: string; purchases: number }>(conn, `SELECT user_key::VARCHAR AS user_key, purchases::INTEGER AS purchases FROM (${await scan('gold/user_summary')})`);
+    expect(sessions.length).toBeGreaterThan(1000);
+    expect(new Map(users.map((u) => [u.user_key, u.purchases]))).toEqual(new Map(sessions.map((s) => [pseudonym(s.user_id), s.purchases])));
+    const ids = new Set(sessions.map((s) => s.user_id));
+    expect(users.filter((u) => ids.has(u.user_key))).toEqual([]);
   });
 
   it('answers date-range distinct counts from gold.distinct_carryover exactly as from the facts', async () => {

@@ -16,7 +16,6 @@ import { timed } from '../../profile';
 import { eventDates, fileChanges, inferredEventsVersion, lineageTxns, recordedVersions, snapshotAt } from './lineage';
 import { DAILY_MODELS } from './models/daily';
 import { eventCounts } from './models/event-counts';
-import { keyFromHexSql } from './pseudonym';
 import type { GoldContext } from './context';
 import { sessionKeySql } from './relations';
 
@@ -109,7 +108,7 @@ async function buildEventsChunk({ conn, relations, events }: DailyOptions, dates
   await conn.run(`CREATE OR REPLACE TEMP TABLE g_events AS
     SELECT e.event_date, e.event_time, e.event_type, e.product_id, e.category_l1, e.category_l2, e.category_l3,
            coalesce(e.brand, 'unknown') AS brand_label, e.price,
-           ${sessionKeySql('e.user_session')} AS session_key, ${keyFromHexSql('k.user_pseudonym')} AS user_key
+           ${sessionKeySql('e.user_session')} AS session_key, k.user_key
     FROM (${scan.sql}) e JOIN g_user_keys k USING (user_id)`);
   // The per-session rows several daily models group further: grouping the events once is most of their cost.
   await conn.run(`CREATE OR REPLACE TEMP TABLE g_session_rows AS

@@ -26,7 +26,6 @@ import { schemaToString } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { timed } from '../../profile';
 import { fileChanges, snapshotAt, stillOnDisk, type GoldInput } from './lineage';
-import { keyFromHexSql } from './pseudonym';
 import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
 
 export type Versions = Record<GoldInput, number>;
@@ -64,7 +63,7 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   await step('inc_then', `SELECT * FROM (${scanSql(before['silver.sessions']!).sql}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
   await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');
   await relations.keyUsers('SELECT user_id FROM inc_user_ids');
-  await step('inc_users', `SELECT user_id, ${keyFromHexSql('user_pseudonym')} AS user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
+  await step('inc_users', `SELECT user_id, user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
   // One pass over the current sessions: the touched users' (the touched sessions' new users among them) and every irregular one.
   await step('inc_now', `SELECT * FROM (${scanSql(current['silver.sessions']).sql}) WHERE user_id IN (SELECT user_id FROM inc_users) OR ${IRREGULAR_SQL}`);
   const [check] = await queryRows<{ touched: number; existed: number; users: number }>(

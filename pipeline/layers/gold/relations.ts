@@ -14,7 +14,7 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { where } from '../../delta/skipping';
 import { timed } from '../../profile';
-import { hmacSql, keyFromHexSql } from './pseudonym';
+import { userKeySql } from './pseudonym';
 
 /** 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. */
 export function sessionKeySql(expression: string): string {
@@ -25,8 +25,7 @@ export function sessionKeySql(expression: string): string {
 export const IRREGULAR_SQL = 'has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date';
 
 /** silver.sessions rows (alias s, joined to g_user_keys k) in g_sessions' shape. */
-export const KEYED_SESSION_COLUMNS = `s.* EXCLUDE (user_id, user_session), ${sessionKeySql('s.user_session')} AS session_key,
-  ${keyFromHexSql('k.user_pseudonym')} AS user_key, k.user_pseudonym`;
+export const KEYED_SESSION_COLUMNS = `s.* EXCLUDE (user_id, user_session), ${sessionKeySql('s.user_session')} AS session_key, k.user_key`;
 
 export class GoldRelations {
   #allUserKeys = false;
@@ -39,7 +38,7 @@ export class GoldRelations {
   ) {}
 
   async open(): Promise<void> {
-    await this.conn.run('CREATE OR REPLACE TEMP TABLE g_user_keys (user_id BIGINT, user_pseudonym VARCHAR)');
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE g_user_keys (user_id BIGINT, user_key BIGINT)');
   }
 
   /**
@@ -53,7 +52,7 @@ export class GoldRelations {
       runUnordered(
         this.conn,
         `CREATE OR REPLACE TEMP TABLE g_user_keys AS
-         SELECT user_id, ${hmacSql('user_id')} AS user_pseudonym FROM (SELECT DISTINCT user_id FROM (${scanSql(this.sessions, { columns: ['user_id'] }).sql}))`,
+         SELECT user_id, ${userKeySql('user_id')} AS user_key FROM (SELECT DISTINCT user_id FROM (${scanSql(this.sessions, { columns: ['user_id'] }).sql}))`,
         this.hmac,
       ),
     );
@@ -63,7 +62,7 @@ export class GoldRelations {
   /** Adds keys for the users of `userIds` (a query with a user_id column) that have none yet. */
   async keyUsers(userIds: string): Promise<void> {
     await this.conn.run(
-      `INSERT INTO g_user_keys SELECT user_id, ${hmacSql('user_id')} FROM (SELECT DISTINCT user_id FROM (${userIds})) ANTI JOIN g_user_keys USING (user_id)`,
+      `INSERT INTO g_user_keys SELECT user_id, ${userKeySql('user_id')} FROM (SELECT DISTINCT user_id FROM (${userIds})) ANTI JOIN g_user_keys USING (user_id)`,
       this.hmac,
     );
   }

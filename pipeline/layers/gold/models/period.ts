@@ -9,7 +9,6 @@ import { irregularSessionFacts, userCarryover } from './slices';
 const USER_AGGREGATES = `
   SELECT
     user_key,
-    any_value(user_pseudonym) AS user_pseudonym,
     min(session_start_date) AS first_seen_date,
     max(session_end_at)::DATE AS last_seen_date,
     count(DISTINCT session_start_date) AS active_days,
@@ -20,7 +19,7 @@ const USER_AGGREGATES = `
     max(session_end_at) FILTER (WHERE is_converted)::DATE AS last_purchase_date
   FROM g_sessions GROUP BY user_key`;
 
-const USER_COLUMNS = 'user_key, user_pseudonym, first_seen_date, last_seen_date, active_days, sessions, views, carts, purchases, orders, revenue, last_purchase_date';
+const USER_COLUMNS = 'user_key, first_seen_date, last_seen_date, active_days, sessions, views, carts, purchases, orders, revenue, last_purchase_date';
 
 /**
  * RFM scores over all users' aggregates (the relation `users`). Scores rank every buyer, so an
@@ -68,7 +67,7 @@ export const userSummary = defineModel({
   kind: 'period',
   grain: 'one row per user (keyed pseudonym)',
   description:
-    'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is a 60-bit prefix of HMAC-SHA-256(user_id); user_pseudonym the full hex.',
+    'RFM scores and segments over the loaded period, behaviour segment, first/last activity and cohort week. user_key is the keyed pseudonym: the first 60 bits of HMAC-SHA-256(CLICKLAKE_PSEUDONYM_KEY, user_id).',
   sql: `WITH users AS MATERIALIZED (${USER_AGGREGATES}) SELECT * FROM (${scoredUsersSql('users')})`,
   // Touched users' aggregates replace their stored ones (a user's share is their own row); then all
   // are re-scored. The stored table is read once: __replaced marks its rows of touched users.
