@@ -10,9 +10,11 @@
  * other user's or session's rows are the same before and after, so their shares cancel in the merge.
  *
  * silver.sessions is a function of silver.events, so only the touched sessions' rows differ between
- * its two versions: the old version is read for those alone (silver rewrites whole start-date
- * partitions, often all of them, so comparing files would read the table twice). A row count check
- * guards this. Tables filled, each row tagged in_old / in_new:
+ * its two versions, and silver rewrites the whole start-date partition of every session it changes:
+ * the touched sessions' old rows are in the files of the old version that the current one no longer
+ * has (one partition for a one-day append; all of them at worst, never more than the old version).
+ * A row count check guards this: a touched session missed there fails it, and the tables are rebuilt.
+ * Tables filled, each row tagged in_old / in_new:
  *   inc_sessions  — silver.sessions rows of touched users, with keys;
  *   inc_facts     — gold.session_facts rows of touched users or sessions (files both versions share
  *                   are read once);
@@ -60,7 +62,8 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   const step = (table: string, sql: string) =>
     timed(`gold: touched rows: ${table}`, () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
   await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
-  await step('inc_then', `SELECT * FROM (${scanSql(before['silver.sessions']!).sql}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
+  const replaced = fileChanges(before['silver.sessions']!, current['silver.sessions']).removed;
+  await step('inc_then', `SELECT * FROM (${filesScanSql(before['silver.sessions']!, replaced)}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
   await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');
   await relations.keyUsers('SELECT user_id FROM inc_user_ids');
   await step('inc_users', `SELECT user_id, user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
