@@ -70,6 +70,21 @@ describe('generated data with faults', () => {
     expect(n).toBe(manifest.expected.silverEvents);
   });
 
+  it('clusters every silver.events file by (user_session, event_time), one event_date per file', async () => {
+    const events = await (await DeltaTable.open(tableDir(lake.lakeDir, TABLES.silverEvents))).snapshot();
+    expect(events.files.length).toBeGreaterThan(1);
+    await conn.run('SET preserve_insertion_order = true');
+    for (const file of events.files) {
+      const [row] = await queryRows<{ rows: number; unordered: number }>(
+        conn,
+        `SELECT count(*) AS rows, count(*) FILTER (WHERE prev_session > user_session OR (prev_session = user_session AND prev_time > event_time)) AS unordered
+         FROM (SELECT user_session, event_time, lag(user_session) OVER () AS prev_session, lag(event_time) OVER () AS prev_time FROM read_parquet(${sqlString(file.absolutePath)}))`,
+      );
+      expect(row, file.path).toEqual({ rows: file.numRecords, unordered: 0 });
+      expect(file.partitionValues.event_date, file.path).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
   it('keys users in gold by the first 60 bits of HMAC-SHA-256 under the lake key, never by their ids', async () => {
     const key = loadPseudonymKey(lake.lakeDir);
     const pseudonym = (userId: string) => BigInt(`0x${createHmac('sha256', key).update(userId).digest('hex').slice(0, 15)}`).toString();
