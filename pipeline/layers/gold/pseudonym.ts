@@ -29,7 +29,7 @@ export function loadPseudonymKey(lakeDir: string): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
 }
 
-/** Bound parameters $hmac_ipad and $hmac_opad for `hmacSql`. */
+/** Bound parameters $hmac_ipad and $hmac_opad for `userKeySql`. */
 export function hmacParams(key: Buffer): { hmac_ipad: DuckDBBlobValue; hmac_opad: DuckDBBlobValue } {
   const block = Buffer.alloc(BLOCK);
   (key.length > BLOCK ? createHash('sha256').update(key).digest() : key).copy(block);
@@ -38,13 +38,13 @@ export function hmacParams(key: Buffer): { hmac_ipad: DuckDBBlobValue; hmac_opad
 }
 
 /** Hex HMAC-SHA-256 of a VARCHAR expression. */
-export function hmacSql(expression: string): string {
+function hmacSql(expression: string): string {
   return `sha256($hmac_opad || unhex(sha256($hmac_ipad || CAST(CAST(${expression} AS VARCHAR) AS BLOB))))`;
 }
 
 /**
  * A user's pseudonym in gold: the first 60 bits of the HMAC (15 hex digits) as a BIGINT, compact and
- * fast for exact distinct counts. The full 64-digit hex is not stored: it tripled user_summary's
+ * fast for exact distinct counts. The full 64-digit hex is not stored: it was most of user_summary's
  * bytes and adds nothing a 60-bit key does not (any collision among 3 M users: about 4 × 10⁻⁶).
  */
 export function userKeySql(expression: string): string {
