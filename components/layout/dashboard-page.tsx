@@ -1,23 +1,27 @@
 import { dehydrate, HydrationBoundary, type QueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { DashboardChrome } from '@/components/layout/dashboard-chrome';
 import { PageHeader } from '@/components/layout/page-header';
 import { metaInput, parseView, type Filters, type ViewState } from '@/components/filters/url-state';
+import { HydrateLate } from '@/components/trpc/hydrate-late';
 import { filtersProblem, getQueryClient, trpc, type ServerTRPC } from '@/components/trpc/server';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
- * How long the server waits for the page's queries before sending the HTML. Answers within it are
- * rendered into the HTML (with warm caches: all of them); the cards of slower ones show a skeleton
- * and their client fetches them right after hydration (joining the computation the prefetch
- * started), so one slow cold query never holds the whole page. CLICKLAKE_PREFETCH_BUDGET_MS
- * overrides it (the e2e server raises it: a loaded CI machine must not turn prefetches into fetches).
- * 600 ms, not less: a page whose answers miss the budget shows its numbers only after the browser has
- * loaded and hydrated the JavaScript (~2 s on a cold 2-core machine), so waiting a little longer for
- * the whole-month funnel (~0.3–0.4 s with six queries at once) makes the first paint complete.
+ * How long the server waits for the page's queries before sending the first part of the HTML.
+ * When every answer is in by then, the page goes out whole (with warm caches: always). Otherwise the
+ * view goes out with skeletons for the missing answers, and the same response carries the view again,
+ * complete, once they are in (a Suspense boundary React swaps in place; DashboardPage): the cards of
+ * slow cold queries show with the HTML, without waiting for the browser to load and hydrate the
+ * JavaScript (~2–3 s on a cold 2-core machine), and the browser requests nothing. Past LATE_LIMIT_MS
+ * the rest is left to the cards' own fetches. CLICKLAKE_PREFETCH_BUDGET_MS overrides the budget (the
+ * e2e server raises it; the live-refresh spec sets 1 ms to take the streaming path everywhere).
  */
 const PREFETCH_BUDGET_MS = Number(process.env.CLICKLAKE_PREFETCH_BUDGET_MS) || 600;
+/** How long a view whose answers missed the budget waits for them before its cards fetch the rest themselves. */
+const LATE_LIMIT_MS = 10_000;
 
 interface DashboardPageProps {
   searchParams: SearchParams;
@@ -57,21 +61,49 @@ export async function DashboardPage({ searchParams, path, title, question, prefe
     queryClient.prefetchQuery(trpc.meta.provenance.queryOptions(filters)),
     ...prefetch(trpc, filters, queryClient, parsed.view),
   ]);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([prefetched, new Promise((resolve) => (timer = setTimeout(resolve, PREFETCH_BUDGET_MS)))]);
-  clearTimeout(timer);
+  const allIn = await within(prefetched, PREFETCH_BUDGET_MS);
   const rejected = badRequestMessage(queryClient);
   if (rejected) return <BadParams path={path} title={title} problems={[rejected]} />;
+  const early = dehydrate(queryClient);
   return (
-    <HydrationBoundary state={dehydrate(queryClient)}>
+    <HydrationBoundary state={early}>
       <PageHeader title={title} question={question} />
-      {/* No Suspense boundary around the chrome and the view: content streamed after the shell is
-          revealed by React at most every 300 ms after the first paint, which delayed the largest
-          paint (a card's takeaway) by that much. The page is dynamic, so useSearchParams needs none. */}
+      {/* No Suspense boundary around the chrome and the view when every answer made the budget:
+          content streamed after the shell is revealed by React at most every 300 ms after the first
+          paint, which delayed the largest paint (a card's takeaway) by that much. The page is
+          dynamic, so useSearchParams needs none. */}
       <DashboardChrome />
-      {children}
+      {allIn ? (
+        children
+      ) : (
+        // Some answers missed the budget: the view goes out now with what is in (skeletons for the
+        // rest), and again, complete, in the same response once the rest is in. Its cards then show
+        // with the HTML instead of after the browser has loaded and hydrated the JavaScript.
+        <Suspense fallback={children}>
+          <Completed pending={prefetched} queryClient={queryClient} sent={new Set(early.queries.map((q) => q.queryHash))}>
+            {children}
+          </Completed>
+        </Suspense>
+      )}
     </HydrationBoundary>
   );
+}
+
+/** Whether `work` settled within `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A view whose answers missed the budget: waits for them (at most LATE_LIMIT_MS) and sends the view again with the new ones. */
+async function Completed({ pending, queryClient, sent, children }: { pending: Promise<unknown>; queryClient: QueryClient; sent: Set<string>; children: React.ReactNode }) {
+  await within(pending, LATE_LIMIT_MS);
+  const late = dehydrate(queryClient, { shouldDehydrateQuery: (query) => query.state.status === 'success' && !sent.has(query.queryHash) });
+  return <HydrateLate state={late}>{children}</HydrateLate>;
 }
 
 function BadParams({ path, title, problems }: { path: string; title: string; problems: string[] }) {
