@@ -44,7 +44,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   Click<span className="text-brand-600 dark:text-blue-400">Lake</span>
                 </Link>
                 <div className="order-last w-full min-w-0 md:order-none md:w-auto md:flex-1">
-                  <Suspense>
+                  {/* The nav streams in after the shell: its height is kept, so the header does not grow when it arrives. */}
+                  <Suspense fallback={<div aria-hidden className="h-9" />}>
                     <SiteNav />
                   </Suspense>
                 </div>
