@@ -95,6 +95,23 @@ describe('incremental gold', () => {
     await lake.expectEqualToFullRebuild();
   });
 
+  it('merges a batch of a user whose events are also in another user’s session, which the batch leaves alone', async () => {
+    // The guest's facts include that session: it is irregular (several users) although neither it nor
+    // the user it is filed under is touched, and the guest's irregular_session_facts rows must follow.
+    const landed = await landRows(
+      'guest.csv',
+      `WITH filed AS (SELECT user_session, arg_min(user_id, event_time) AS host FROM e GROUP BY 1 HAVING count(DISTINCT user_id) > 1),
+       guest AS (SELECT min(e.user_id) AS user_id FROM e JOIN filed f USING (user_session) WHERE e.user_id <> f.host)
+       SELECT x.* FROM guest g, LATERAL (${eventLike('cart', "TIMESTAMPTZ '2019-10-06 12:00:00+00'", 'g.user_id', "'guest-again'")} WHERE p.product_id = (SELECT min(product_id) FROM e)) x`,
+    );
+    expect(landed).toBe(1);
+    const irregular = await rowCount('irregular_session_facts');
+    await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
+    expect(await rowCount('irregular_session_facts')).toBe(irregular + 1);
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    await lake.expectEqualToFullRebuild();
+  });
+
   it('only moves the recorded versions forward for a batch of duplicates', async () => {
     lake.landDay('2019-10-03', 'again-2019-10-03.csv');
     const summary = await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });

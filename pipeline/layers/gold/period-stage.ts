@@ -139,7 +139,9 @@ async function mergeTable(options: PeriodOptions, model: GoldModel, txns: Return
       return queryRows<{ n: number }>(conn, plan.inconsistent);
     });
     if (n > 0) return undefined;
-    return await overwrite(conn, dir, plan.result, { txns, operationParameters: { runId: options.runId, period: 'merge', readVersion: stored.version } });
+    return await timed(`gold: ${model.name}: write`, () =>
+      overwrite(conn, dir, plan.result, { txns, operationParameters: { runId: options.runId, period: 'merge', readVersion: stored.version } }),
+    );
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${STAGED}; DROP TABLE IF EXISTS inc_old_rows; DROP TABLE IF EXISTS inc_new_rows`);
   }
