@@ -11,7 +11,7 @@
  *   g_session_rows       — g_events grouped per (event_date, category_l1, brand, session_key, user_key):
  *                          event counts, revenue, cart value (the grain of gold.session_facts; daily models);
  *   g_session_starts     — session_key and session_start_at of the sessions of those dates (daily models);
- *   g_sessions           — silver.sessions with keys (period models);
+ *   g_sessions           — silver.sessions with keys, the columns relations.ts SESSION_COLUMNS lists (period models);
  *   g_facts              — gold.session_facts as just written (period models);
  *   g_irregular_sessions — session_key of every session spanning several dates or user ids (period models);
  *   g_period             — last_date: the date of the last session end in silver (period models).

@@ -29,7 +29,7 @@ import { schemaToString } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { timed } from '../../profile';
 import { fileChanges, snapshotAt, stillOnDisk, type GoldInput } from './lineage';
-import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
+import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
 
 export type Versions = Record<GoldInput, number>;
 
@@ -64,13 +64,13 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
     timed(`gold: touched rows: ${table}`, () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`));
   await step('inc_touch', `SELECT DISTINCT user_session, user_id FROM (${touch.sql})`);
   const replaced = fileChanges(before['silver.sessions']!, current['silver.sessions']).removed;
-  await step('inc_then', `SELECT * FROM (${filesScanSql(before['silver.sessions']!, replaced)}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
+  await step('inc_then', `SELECT * FROM (${filesScanSql(before['silver.sessions']!, replaced, { columns: SESSION_COLUMNS })}) WHERE user_session IN (SELECT user_session FROM inc_touch)`);
   await step('inc_user_ids', 'SELECT user_id FROM inc_touch UNION SELECT user_id FROM inc_then');
   await relations.keyUsers('SELECT user_id FROM inc_user_ids');
   await step('inc_users', `SELECT user_id, user_key FROM g_user_keys SEMI JOIN inc_user_ids USING (user_id)`);
   // The touched users' current sessions (the touched sessions' new users among them). A semi-join:
   // also asking here for every irregular session (an OR) made this scan of every session twice as slow.
-  await step('inc_now', `SELECT * FROM (${scanSql(current['silver.sessions']).sql}) WHERE user_id IN (SELECT user_id FROM inc_users)`);
+  await step('inc_now', `SELECT * FROM (${scanSql(current['silver.sessions'], { columns: SESSION_COLUMNS }).sql}) WHERE user_id IN (SELECT user_id FROM inc_users)`);
   const [check] = await queryRows<{ touched: number; existed: number; users: number }>(
     conn,
     'SELECT (SELECT count(DISTINCT user_session) FROM inc_touch) AS touched, (SELECT count(*) FROM inc_then) AS existed, (SELECT count(*) FROM inc_users) AS users',

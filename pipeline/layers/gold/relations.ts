@@ -24,8 +24,19 @@ export function sessionKeySql(expression: string): string {
 /** Sessions that span several dates or carry several user ids (the slices' corrections need them). */
 export const IRREGULAR_SQL = 'has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date';
 
+/**
+ * The silver.sessions columns gold reads (period models, irregular sessions, session starts). Reading
+ * only these, without the category strings, makes a scan of every session a third cheaper.
+ */
+export const SESSION_COLUMNS = [
+  'user_session', 'user_id', 'has_multiple_users', 'session_start_at', 'session_end_at', 'duration_seconds', 'session_start_date',
+  'event_count', 'views', 'carts', 'purchases', 'revenue', 'is_converted',
+];
+
 /** silver.sessions rows (alias s, joined to g_user_keys k) in g_sessions' shape. */
-export const KEYED_SESSION_COLUMNS = `s.* EXCLUDE (user_id, user_session), ${sessionKeySql('s.user_session')} AS session_key, k.user_key`;
+export const KEYED_SESSION_COLUMNS = `${SESSION_COLUMNS.filter((c) => c !== 'user_id' && c !== 'user_session')
+  .map((c) => `s.${c}`)
+  .join(', ')}, ${sessionKeySql('s.user_session')} AS session_key, k.user_key`;
 
 export class GoldRelations {
   #allUserKeys = false;
@@ -73,7 +84,7 @@ export class GoldRelations {
     await this.keyAllUsers();
     await timed('gold: sessions with keys', () =>
       runUnordered(this.conn, `CREATE OR REPLACE TEMP TABLE g_all_sessions AS
-        SELECT ${KEYED_SESSION_COLUMNS} FROM (${scanSql(this.sessions).sql}) s JOIN g_user_keys k USING (user_id)`),
+        SELECT ${KEYED_SESSION_COLUMNS} FROM (${scanSql(this.sessions, { columns: SESSION_COLUMNS }).sql}) s JOIN g_user_keys k USING (user_id)`),
     );
     this.#allSessions = true;
   }
