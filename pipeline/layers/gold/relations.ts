@@ -14,6 +14,7 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { where } from '../../delta/skipping';
 import { timed } from '../../profile';
+import { utcDateSql } from '../utc-sql';
 import { userKeySql } from './pseudonym';
 
 /** 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. */
@@ -22,7 +23,7 @@ export function sessionKeySql(expression: string): string {
 }
 
 /** Sessions that span several dates or carry several user ids (the slices' corrections need them). */
-export const IRREGULAR_SQL = 'has_multiple_users OR CAST(session_end_at AS DATE) <> session_start_date';
+export const IRREGULAR_SQL = `has_multiple_users OR ${utcDateSql('session_end_at')} <> session_start_date`;
 
 /**
  * The silver.sessions columns gold reads (period models, irregular sessions, session starts). Reading

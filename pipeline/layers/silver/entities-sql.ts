@@ -6,6 +6,7 @@
  * of its most recent event), when it was first and last seen, its distinct prices and how often its
  * price changed.
  */
+import { utcDateSql } from '../utc-sql';
 
 /**
  * Per-session aggregates that merge: counts add, times take min/max, first/last values follow the
@@ -71,7 +72,7 @@ SELECT
   user_session, user_id, min_user_id <> max_user_id AS has_multiple_users,
   session_start_at, session_end_at,
   CAST(epoch(session_end_at) - epoch(session_start_at) AS BIGINT) AS duration_seconds,
-  CAST(session_start_at AS DATE) AS session_start_date,
+  ${utcDateSql('session_start_at')} AS session_start_date,
   event_count, views, carts, removals, purchases, revenue,
   first_category_l1, last_category_l1,
   purchases > 0 AS is_converted,

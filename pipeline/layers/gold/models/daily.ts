@@ -1,4 +1,5 @@
 /** Daily gold models: partitioned by event_date, rebuilt only for the dates a run touched. */
+import { utcHourSql } from '../../utc-sql';
 import { defineModel, priceBandSql } from '../model';
 import { eventCounts } from './event-counts';
 import { brandDaily, pairDaily, sliceDaily } from './slices';
@@ -114,7 +115,7 @@ export const hourlyActivity = defineModel({
 WITH events AS (SELECT * FROM g_events),
 final AS (
   SELECT
-    event_date, CAST(hour(event_time) AS INTEGER) AS hour, CAST(isodow(event_date) AS INTEGER) AS iso_weekday,
+    event_date, ${utcHourSql('event_time')} AS hour, CAST(isodow(event_date) AS INTEGER) AS iso_weekday,
     category_l1, brand_label AS brand,
     count(*) AS events,
     count(*) FILTER (WHERE event_type = 'view') AS views,
