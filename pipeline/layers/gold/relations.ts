@@ -17,10 +17,16 @@ import { timed } from '../../profile';
 import { utcDateSql } from '../utc-sql';
 import { userKeySql } from './pseudonym';
 
-/** 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. */
+/**
+ * 63-bit session key: stable across DuckDB versions (MD5), compact for distinct counts. It is the low
+ * 64 bits of md5_number — the same value as md5_number_upper, which DuckDB computes four times more
+ * slowly (1.6 s against 0.4 s for 5.9 M sessions here; relations.test.ts holds the two equal).
+ */
 export function sessionKeySql(expression: string): string {
-  return `CAST(md5_number_upper(${expression}) >> 1 AS BIGINT)`;
+  return `CAST(CAST(md5_number(${expression}) & ${LOW_64_BITS} AS UBIGINT) >> 1 AS BIGINT)`;
 }
+
+const LOW_64_BITS = '18446744073709551615::UHUGEINT';
 
 /** Sessions that span several dates or carry several user ids (the slices' corrections need them). */
 export const IRREGULAR_SQL = `has_multiple_users OR ${utcDateSql('session_end_at')} <> session_start_date`;
