@@ -112,6 +112,24 @@ describe('incremental gold', () => {
     await lake.expectEqualToFullRebuild();
   });
 
+  it('merges a batch that continues shared sessions on a new date, where only the other user had put something in the cart', async () => {
+    // The touched users' facts miss those carts (the other user is untouched): multi_day_sessions must
+    // still flag the cart on the first date.
+    const landed = await landRows(
+      'shared.csv',
+      `WITH hosts AS (SELECT user_session, arg_min(user_id, event_time) AS host FROM e GROUP BY 1 HAVING count(DISTINCT user_id) > 1 AND count(DISTINCT event_date) = 1),
+       carted AS (
+         SELECT user_session, h.host FROM e JOIN hosts h USING (user_session) GROUP BY ALL
+         HAVING count(*) FILTER (WHERE e.user_id <> h.host AND e.event_type = 'cart') > 0 AND count(*) FILTER (WHERE e.user_id = h.host AND e.event_type = 'cart') = 0
+       )
+       SELECT x.* FROM carted c, LATERAL (${eventLike('view', "TIMESTAMPTZ '2019-10-07 01:00:00+00'", 'c.host', 'c.user_session')} WHERE p.product_id = (SELECT min(product_id) FROM e)) x`,
+    );
+    expect(landed).toBeGreaterThanOrEqual(1);
+    await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    await lake.expectEqualToFullRebuild();
+  });
+
   it('only moves the recorded versions forward for a batch of duplicates', async () => {
     lake.landDay('2019-10-03', 'again-2019-10-03.csv');
     const summary = await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });

@@ -17,7 +17,7 @@
  * Tables filled, each row tagged in_old / in_new:
  *   inc_sessions  — silver.sessions rows of touched users, with keys;
  *   inc_facts     — gold.session_facts rows of touched users or sessions (files both versions share
- *                   are read once);
+ *                   are read once; the touched sessions' rows of other users from their dates only);
  *   inc_irregular — session_key of every irregular session among inc_facts' (the only ones the
  *                   models meet);
  *   inc_period    — last_date now.
@@ -29,6 +29,7 @@ import { schemaToString } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { timed } from '../../profile';
 import { fileChanges, snapshotAt, stillOnDisk, type GoldInput } from './lineage';
+import { utcDateSql } from '../utc-sql';
 import { IRREGULAR_SQL, KEYED_SESSION_COLUMNS, SESSION_COLUMNS, sessionKeySql, type GoldRelations } from './relations';
 
 export type Versions = Record<GoldInput, number>;
@@ -41,7 +42,7 @@ export type TouchedRows =
   | { kind: 'ready'; users: number; sessions: number }
   | { kind: 'unusable'; reason: string };
 
-const TABLES = ['inc_touch', 'inc_then', 'inc_user_ids', 'inc_users', 'inc_now', 'inc_sessions', 'inc_irregular', 'inc_facts', 'inc_period'];
+const TABLES = ['inc_touch', 'inc_then', 'inc_user_ids', 'inc_users', 'inc_now', 'inc_sessions', 'inc_shared', 'inc_irregular', 'inc_facts', 'inc_period'];
 
 export async function prepareTouchedRows(conn: DuckDBConnection, relations: GoldRelations, base: Versions, current: Current): Promise<TouchedRows> {
   const before: Partial<Current> = {};
@@ -86,10 +87,26 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
      UNION ALL
      SELECT ${KEYED_SESSION_COLUMNS}, true AS in_old, false AS in_new FROM inc_then s JOIN g_user_keys k USING (user_id)`,
   );
+  // The touched users' facts, plus the touched sessions' rows of other users. Those exist only in
+  // touched sessions with several users (a session's user set only grows, so they have several now),
+  // which are few, and their rows lie on the dates they span: a second, pruned read, not an OR that
+  // would slow the read of every fact (1.4 s against 1.1 s at full scale).
   await step(
-    'inc_facts',
-    `SELECT * FROM (${facts}) WHERE user_key IN (SELECT user_key FROM inc_users) OR session_key IN (SELECT ${sessionKeySql('user_session')} FROM inc_touch)`,
+    'inc_shared',
+    `SELECT ${sessionKeySql('user_session')} AS session_key, session_start_date AS first_date, ${utcDateSql('session_end_at')} AS last_date
+     FROM inc_now WHERE has_multiple_users AND user_session IN (SELECT user_session FROM inc_touch)`,
   );
+  const spans = await queryRows<{ first: string; last: string }>(
+    conn,
+    "SELECT DISTINCT strftime(first_date, '%Y-%m-%d') AS first, strftime(last_date, '%Y-%m-%d') AS last FROM inc_shared",
+  );
+  const sharedDates = [...new Set(spans.flatMap((r) => datesBetween(r.first, r.last)))];
+  const sharedRows = spans.length
+    ? `UNION ALL
+       SELECT * FROM (${versionedScanSql(before['gold.session_facts']!, current['gold.session_facts'], { predicate: { op: 'in', column: 'event_date', values: sharedDates } })})
+       WHERE session_key IN (SELECT session_key FROM inc_shared) AND user_key NOT IN (SELECT user_key FROM inc_users)`
+    : '';
+  await step('inc_facts', `SELECT * FROM (${facts}) WHERE user_key IN (SELECT user_key FROM inc_users) ${sharedRows}`);
   // The irregular sessions among those inc_facts holds (the models only meet irregular sessions
   // through these facts): those of the touched users' sessions now and of the touched sessions
   // before, from their rows; and every other session there. Those are filed under an untouched user
@@ -108,6 +125,13 @@ export async function prepareTouchedRows(conn: DuckDBConnection, relations: Gold
   const lastDate = lastSessionDate(current['silver.sessions']);
   await step('inc_period', lastDate ? `SELECT DATE '${lastDate}' AS last_date` : `SELECT max(session_end_at)::DATE AS last_date FROM (${scanSql(current['silver.sessions'], { columns: ['session_end_at'] }).sql})`);
   return { kind: 'ready', users: check.users, sessions: check.touched };
+}
+
+/** Every date from `first` to `last` (YYYY-MM-DD, UTC), both included. */
+function datesBetween(first: string, last: string): string[] {
+  const dates: string[] = [];
+  for (let day = Date.parse(`${first}T00:00:00Z`); day <= Date.parse(`${last}T00:00:00Z`); day += 86_400_000) dates.push(new Date(day).toISOString().slice(0, 10));
+  return dates;
 }
 
 /**
