@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { openDuckDB, queryRows } from '../db';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../db';
+import { duckdbForFile } from '../testing/duckdb';
 import { utcDateSql, utcHourSql } from './utc-sql';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await openDuckDB();
-  conn = await instance.connect();
-});
-afterAll(() => conn?.closeSync());
+const db = duckdbForFile();
 
 describe('UTC hour and date by arithmetic', () => {
   it('equal DuckDB’s hour() and date cast in UTC, around midnight, before 1970 and for NULL', async () => {
@@ -25,7 +18,7 @@ describe('UTC hour and date by arithmetic', () => {
       "'2262-04-11 23:47:16+00'",
     ];
     const rows = await queryRows<{ hour: number; expected_hour: number; date: string; expected_date: string }>(
-      conn,
+      db(),
       `SELECT ${utcHourSql('t')} AS hour, CAST(hour(t) AS INTEGER) AS expected_hour,
               CAST(${utcDateSql('t')} AS VARCHAR) AS date, CAST(CAST(t AS DATE) AS VARCHAR) AS expected_date
        FROM (SELECT CAST(unnest([${instants.join(', ')}]) AS TIMESTAMPTZ) AS t)`,
@@ -34,12 +27,12 @@ describe('UTC hour and date by arithmetic', () => {
     for (const row of rows) expect([row.hour, row.date]).toEqual([row.expected_hour, row.expected_date]);
     // A million random instants over ±200 years.
     const [{ n }] = await queryRows<{ n: number }>(
-      conn,
+      db(),
       `SELECT count(*) AS n FROM (SELECT make_timestamptz(CAST((random() - 0.5) * 1.26e16 AS BIGINT)) AS t FROM range(1000000))
        WHERE ${utcHourSql('t')} <> hour(t) OR ${utcDateSql('t')} <> CAST(t AS DATE)`,
     );
     expect(n).toBe(0);
-    const [nulls] = await queryRows<{ hour: number | null; date: string | null }>(conn, `SELECT ${utcHourSql('NULL::TIMESTAMPTZ')} AS hour, ${utcDateSql('NULL::TIMESTAMPTZ')} AS date`);
+    const [nulls] = await queryRows<{ hour: number | null; date: string | null }>(db(), `SELECT ${utcHourSql('NULL::TIMESTAMPTZ')} AS hour, ${utcDateSql('NULL::TIMESTAMPTZ')} AS date`);
     expect(nulls).toEqual({ hour: null, date: null });
   });
 });
