@@ -28,6 +28,9 @@ export interface CleanPieceSource {
   /** Line number of the piece's first line. */
   firstLine: number;
   hasHeader: boolean;
+  /** A range of the file's lines: those before firstLine are skipped, and reading stops after lastLine (when set). */
+  range?: boolean;
+  lastLine?: number;
 }
 
 /**
@@ -40,6 +43,10 @@ export interface CleanPieceSource {
  */
 export function cleanEventsSql(piece: CleanPieceSource): string {
   const offset = piece.firstLine - 1 + (piece.hasHeader ? 1 : 0);
+  // A range skips the lines before it (DuckDB still finds their ends, ~10× cheaper than parsing
+  // them) and stops reading at its last line: the limit applies before the resume filter.
+  const skip = piece.range && piece.firstLine > 1 ? `, skip = ${piece.firstLine - 1}` : '';
+  const limit = piece.range && piece.lastLine !== undefined ? `LIMIT ${piece.lastLine - offset}` : '';
   const columns = `{${SOURCE_COLUMNS.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
   return `
 SELECT * FROM (
@@ -49,7 +56,8 @@ SELECT * FROM (
     CAST(row_number() OVER () + ${offset} AS BIGINT) AS _source_line,
     $batch_id::VARCHAR AS _batch_id,
     $ingested_at::TIMESTAMPTZ AS _ingested_at
-  FROM read_csv(${sqlString(piece.path)}, header = ${piece.hasHeader}, auto_detect = false, columns = ${columns}, delim = ',', quote = '', escape = '', new_line = '\\n', strict_mode = true, null_padding = false)
+  FROM read_csv(${sqlString(piece.path)}, header = ${piece.hasHeader}, auto_detect = false, columns = ${columns}, delim = ',', quote = '', escape = '', new_line = '\\n', strict_mode = true, null_padding = false${skip})
+  ${limit}
 )
 WHERE _source_line > $after`;
 }

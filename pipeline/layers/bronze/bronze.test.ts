@@ -14,6 +14,7 @@ import { DeltaTable } from '../../delta/table';
 import { generateLanding } from '../../testing/test-lake';
 import { TABLES, tableDir } from '../tables';
 import { runBronze, type BronzeOptions } from './bronze';
+import { cleanEventsSql } from './bronze-sql';
 import { listLandingFiles, stageFile } from './landing';
 
 let instance: DuckDBInstance;
@@ -54,10 +55,12 @@ describe('bronze reading paths', () => {
     expect((await stageFile(file, os.tmpdir())).mode).toBe('direct');
 
     const direct = landing({ 'day.csv': content });
+    const halves = landing({ 'day.csv': content });
     const plain = landing({ 'day.csv': content });
     const numbered = landing({ 'day.csv': content });
     const gz = landing({ 'day.csv.gz': gzipSync(content) });
     await ingest(direct);
+    await ingest(halves, { splitMinBytes: 0 });
     await ingest(plain, { pieceBytes: 20_000, directMaxBytes: 0 });
     await ingest(numbered, { pieceBytes: 20_000, forceNumbered: true });
     await ingest(gz, { pieceBytes: 20_000 });
@@ -69,10 +72,24 @@ describe('bronze reading paths', () => {
     expect(expected.at(-1)!._source_line).toBe(lines.length);
     expect(Object.values(expected[5]).slice(0, 9).join(',')).toBe(lines[6]);
     expect(await bronzeRows(direct.lakeDir)).toEqual(expected);
+    expect(await bronzeRows(halves.lakeDir)).toEqual(expected);
+    // A lone file read as two ranges of lines: one commit each, plus the table's creation.
+    expect((await DeltaTable.open(tableDir(halves.lakeDir, TABLES.bronzeEvents))).latestVersion()).toBe(2);
     expect(await bronzeRows(plain.lakeDir)).toEqual(expected);
     expect((await bronzeRows(gz.lakeDir)).map((r) => ({ ...r, _source_file: 'day.csv' }))).toEqual(expected);
     // One commit per piece on the plain path: a resumed file starts after the last committed line.
     expect((await DeltaTable.open(tableDir(plain.lakeDir, TABLES.bronzeEvents))).latestVersion()).toBeGreaterThan(3);
+  });
+
+  it('reads a range of lines resumed inside it up to its last line only', async () => {
+    const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+    const params = { source_file: 'day.csv', batch_id: 'b', ingested_at: '1970-01-01', after: 100 };
+    const first = await queryRows<{ _source_line: number; user_session: string }>(conn, cleanEventsSql({ path: source, firstLine: 1, lastLine: 500, hasHeader: true, range: true }), params);
+    expect(first.map((r) => r._source_line)).toEqual(Array.from({ length: 400 }, (_, i) => i + 101));
+    const second = await queryRows<{ _source_line: number; user_session: string }>(conn, cleanEventsSql({ path: source, firstLine: 501, hasHeader: false, range: true }), { ...params, after: 0 });
+    expect(second[0]._source_line).toBe(501);
+    expect(second.at(-1)!._source_line).toBe(lines.length);
+    expect(second[0].user_session).toBe(lines[500].split(',')[8]);
   });
 
   it('falls back to the numbered path when a clean-looking line is not 9 fields, losing nothing', async () => {
@@ -98,7 +115,21 @@ describe('bronze reading paths', () => {
     expect(narrowResult.rejects).toBe(1);
     expect(narrowResult.rows).toBe(narrow.length - 2);
     const narrowRows = await bronzeRows(dirs.lakeDir);
-    expect(narrowRows.map((r) => r._source_line)).toEqual(Array.from({ length: narrow.length }, (_, i) => i + 1).filter((n) => n !== 1 && n !== 51));
+    const expectedLines = Array.from({ length: narrow.length }, (_, i) => i + 1).filter((n) => n !== 1 && n !== 51);
+    expect(narrowRows.map((r) => r._source_line)).toEqual(expectedLines);
+
+    // The same line in the first or the second of two ranges read in place.
+    for (const at of [50, narrow.length - 50]) {
+      const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+      lines.splice(at, 0, '2019-10-01 00:00:00 UTC,view,1,2');
+      const halves = landing({ 'day.csv': `${lines.join('\n')}\n` });
+      const halvesLog: string[] = [];
+      const halvesResult = await ingest(halves, { splitMinBytes: 0 }, halvesLog);
+      expect(halvesLog.some((line) => /line by line/.test(line))).toBe(true);
+      expect(halvesResult).toMatchObject({ rows: lines.length - 2, rejects: 1 });
+      const halvesRows = await bronzeRows(halves.lakeDir);
+      expect(halvesRows.map((r) => r._source_line)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1).filter((n) => n !== 1 && n !== at + 1));
+    }
   });
 
   it('ingests nothing twice: a second run skips the file, and a file grown by a copy is a changed file', async () => {

@@ -21,7 +21,7 @@ import { BRONZE_EVENTS_SCHEMA, BRONZE_REJECTS_SCHEMA, TABLES, tableDir } from '.
 import { timed } from '../../profile';
 import { bronzeEventsSql, bronzeRejectsSql, cleanEventsSql, pieceLinesSql } from './bronze-sql';
 import { FingerprintCache } from './fingerprint-cache';
-import { fingerprintAppId, fingerprintPrefix, listLandingFiles, removePieces, stageFile, type LandingFile, type Piece, type StagedFile } from './landing';
+import { fingerprintAppId, fingerprintPrefix, listLandingFiles, removePieces, stageFile, type LandingFile, type Piece, type StageOptions, type StagedFile } from './landing';
 
 export interface FileOutcome {
   name: string;
@@ -58,6 +58,8 @@ export interface BronzeOptions {
   directMaxBytes?: number;
   /** Stage every file numbered (tests compare the paths). */
   forceNumbered?: boolean;
+  /** A plain file at least this big, alone in its run, is read as two ranges of lines side by side (default 32 MiB). */
+  splitMinBytes?: number;
 }
 
 /** Bronze is all text and written once per run: LZ4 and no string dictionaries write it ~2× faster than zstd. */
@@ -96,7 +98,7 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   const result: BronzeResult = { files: [], rows: 0, rejects: 0, eventsVersion: -1, rejectsVersion: -1, bytesWritten: 0 };
   const connections = [await options.instance.connect(), await options.instance.connect()];
   const cache = new FingerprintCache(path.join(options.lakeDir, '_clicklake', 'landing-fingerprints.json'));
-  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache };
+  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache, lone: await loneFile(files, cache, eventsDir) };
   // Node reads and stages files one after the other while two DuckDB connections ingest their pieces:
   // files (and pieces of big files) are written side by side; each file commits its pieces in order.
   const queue = new WorkQueue<Work>(2);
@@ -155,6 +157,30 @@ interface IngestContext extends BronzeOptions {
   rejectsDir: string;
   stagingDir: string;
   cache: FingerprintCache;
+  /** The one file of the run not known to be in already (a day's append), if there is exactly one. */
+  lone: LandingFile | undefined;
+}
+
+/** Below this size, reading a file as two ranges gains less than the second read's start costs. */
+const SPLIT_MIN_BYTES = 32 << 20;
+
+/** The only landing file that the fingerprint cache does not show fully ingested, if exactly one. */
+async function loneFile(files: LandingFile[], cache: FingerprintCache, eventsDir: string): Promise<LandingFile | undefined> {
+  const events = await latest(eventsDir);
+  const unknown = files.filter((file) => {
+    const cached = cache.lookup(file);
+    return cached?.lines === undefined || (events.txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) < cached.lines;
+  });
+  return unknown.length === 1 ? unknown[0] : undefined;
+}
+
+/**
+ * How a file is staged. A clean file is read where it lies by one streaming reader (its line numbers
+ * are row positions), files side by side; a run with one big file (a day's append) would leave the
+ * second connection idle, so that file is read as two ranges of lines.
+ */
+function stageOptions(file: LandingFile, ctx: IngestContext): StageOptions {
+  return { pieceBytes: ctx.pieceBytes, directMaxBytes: ctx.directMaxBytes, forceNumbered: ctx.forceNumbered, halves: file === ctx.lone && file.size >= (ctx.splitMinBytes ?? SPLIT_MIN_BYTES) };
 }
 
 interface Work {
@@ -203,7 +229,7 @@ async function planFile(file: LandingFile, ctx: IngestContext): Promise<FileInge
   const skipped: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
   const cached = ctx.cache.lookup(file);
   if (cached?.lines !== undefined && ((await latest(ctx.eventsDir)).txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) >= cached.lines) return skipped;
-  const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, { pieceBytes: ctx.pieceBytes, directMaxBytes: ctx.directMaxBytes, forceNumbered: ctx.forceNumbered }));
+  const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, stageOptions(file, ctx)));
   const events = await latest(ctx.eventsDir);
   const appId = fingerprintAppId(file, staged.contentHash);
   const done = events.txnVersion(appId) ?? -1;
