@@ -40,6 +40,11 @@ function signed({ stored, old, new: now }: MergeInputs, columns: string): string
     UNION ALL BY NAME SELECT ${columns}, 1 AS __sign FROM ${now}`;
 }
 
+/**
+ * stored + (new − old) per key. The change is summed over the touched rows alone (few keys) and
+ * joined to the stored rows, whose keys are unique: probing a small hash table with every stored row
+ * costs a fraction of re-grouping them all (user_carryover: 1.9 M rows).
+ */
 function sumsPlan(merge: Extract<PeriodMerge, { kind: 'sums' }>, inputs: MergeInputs, columns: readonly StructField[]): MergePlan {
   const derived = new Set(merge.derived?.columns ?? []);
   const keys = columns.filter((c) => !merge.sums.includes(c.name) && !derived.has(c.name)).map((c) => quoteIdentifier(c.name));
@@ -48,11 +53,20 @@ function sumsPlan(merge: Extract<PeriodMerge, { kind: 'sums' }>, inputs: MergeIn
     if (!field) throw new PipelineError('stage_failed', `merge sum column '${name}' is not a column of the stored table`);
     return { id: quoteIdentifier(name), type: deltaTypeToDuckDB(field.type) };
   });
-  const staged = `
-    SELECT ${keys.join(', ')}, ${sums.map((s) => `CAST(sum(__sign * ${s.id}) AS ${s.type}) AS ${s.id}`).join(', ')}
-    FROM (${signed(inputs, [...keys, ...sums.map((s) => s.id)].join(', '))})
+  const change = `
+    SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(__sign * ${s.id}) AS ${s.id}`).join(', ')}
+    FROM (SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')}, -1 AS __sign FROM ${inputs.old}
+      UNION ALL BY NAME SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')}, 1 AS __sign FROM ${inputs.new})
     GROUP BY ${keys.join(', ')}
     HAVING ${sums.map((s) => `coalesce(sum(__sign * ${s.id}), 0) <> 0`).join(' OR ')}`;
+  // A sum that is NULL on both sides stays NULL (a measure without that column).
+  const merged = (s: { id: string; type: string }) => `CAST(coalesce(t.${s.id} + c.${s.id}, t.${s.id}, c.${s.id}) AS ${s.type})`;
+  const staged = `
+    SELECT * FROM (
+      SELECT ${keys.map((k) => `coalesce(t.${k}, c.${k}) AS ${k}`).join(', ')}, ${sums.map((s) => `${merged(s)} AS ${s.id}`).join(', ')}
+      FROM (SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')} FROM ${inputs.stored}) t
+      FULL OUTER JOIN (${change}) c ON ${keys.map((k) => `t.${k} IS NOT DISTINCT FROM c.${k}`).join(' AND ')}
+    ) WHERE ${sums.map((s) => `coalesce(${s.id}, 0) <> 0`).join(' OR ')}`;
   const kept = merge.derived ? `(${merge.derived.sql(STAGED)})` : STAGED;
   return {
     staged,
