@@ -98,7 +98,10 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   const result: BronzeResult = { files: [], rows: 0, rejects: 0, eventsVersion: -1, rejectsVersion: -1, bytesWritten: 0 };
   const connections = [await options.instance.connect(), await options.instance.connect()];
   const cache = new FingerprintCache(path.join(options.lakeDir, '_clicklake', 'landing-fingerprints.json'));
-  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache, lone: await loneFile(files, cache, eventsDir) };
+  // One snapshot tells which files are known to be in (a snapshot per file cost ~10 ms each); a file
+  // ingested meanwhile by another process is recognised by the fresh check after staging.
+  const known = await latest(eventsDir);
+  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache, known, lone: loneFile(files, cache, known) };
   // Node reads and stages files one after the other while two DuckDB connections ingest their pieces:
   // files (and pieces of big files) are written side by side; each file commits its pieces in order.
   const queue = new WorkQueue<Work>(2);
@@ -157,6 +160,8 @@ interface IngestContext extends BronzeOptions {
   rejectsDir: string;
   stagingDir: string;
   cache: FingerprintCache;
+  /** bronze.events when the run started. */
+  known: Snapshot;
   /** The one file of the run not known to be in already (a day's append), if there is exactly one. */
   lone: LandingFile | undefined;
 }
@@ -164,13 +169,15 @@ interface IngestContext extends BronzeOptions {
 /** Below this size, reading a file as two ranges gains less than the second read's start costs. */
 const SPLIT_MIN_BYTES = 32 << 20;
 
-/** The only landing file that the fingerprint cache does not show fully ingested, if exactly one. */
-async function loneFile(files: LandingFile[], cache: FingerprintCache, eventsDir: string): Promise<LandingFile | undefined> {
-  const events = await latest(eventsDir);
-  const unknown = files.filter((file) => {
-    const cached = cache.lookup(file);
-    return cached?.lines === undefined || (events.txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) < cached.lines;
-  });
+/** Whether the fingerprint cache shows the file fully ingested in `events`, without reading it. */
+function knownIngested(file: LandingFile, cache: FingerprintCache, events: Snapshot): boolean {
+  const cached = cache.lookup(file);
+  return cached?.lines !== undefined && (events.txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) >= cached.lines;
+}
+
+/** The only landing file not known to be fully ingested, if exactly one. */
+function loneFile(files: LandingFile[], cache: FingerprintCache, events: Snapshot): LandingFile | undefined {
+  const unknown = files.filter((file) => !knownIngested(file, cache, events));
   return unknown.length === 1 ? unknown[0] : undefined;
 }
 
@@ -227,8 +234,7 @@ class WorkQueue<T> {
  */
 async function planFile(file: LandingFile, ctx: IngestContext): Promise<FileIngest | FileOutcome> {
   const skipped: FileOutcome = { name: file.name, status: 'skipped', lines: 0, rows: 0, rejects: 0, bytes: 0 };
-  const cached = ctx.cache.lookup(file);
-  if (cached?.lines !== undefined && ((await latest(ctx.eventsDir)).txnVersion(fingerprintAppId(file, cached.hash)) ?? -1) >= cached.lines) return skipped;
+  if (knownIngested(file, ctx.cache, ctx.known)) return skipped;
   const staged = await timed(`bronze: hash/stage ${file.name}`, () => stageFile(file, ctx.stagingDir, stageOptions(file, ctx)));
   const events = await latest(ctx.eventsDir);
   const appId = fingerprintAppId(file, staged.contentHash);
