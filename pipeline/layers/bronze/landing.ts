@@ -116,17 +116,18 @@ export interface StageOptions {
 /**
  * Reads the file once: SHA-256 of its bytes (the fingerprint), header check, and whether it is
  * clean — no quote, no carriage return, no blank line, no NUL — which is what lets DuckDB's CSV reader
- * see exactly one row per physical line, in order. A clean plain file is then read in place; a clean
- * gzipped or very large one is decompressed / cut into pieces during that same pass. Any other file is
- * staged again as numbered pieces. Throws a PipelineError naming the file for an empty file, a wrong
+ * see exactly one row per physical line, in order. A clean plain file is then read in place (counting
+ * its lines too when it is to be read as two ranges); a clean gzipped or very large one is
+ * decompressed / cut into pieces during that same pass. Any other file is read again to find a byte it
+ * lacks, then staged as numbered pieces. Throws a PipelineError naming the file for an empty file, a wrong
  * header, a broken gzip stream or content that is not text.
  */
 export async function stageFile(file: LandingFile, stagingDir: string, options: StageOptions = {}): Promise<StagedFile> {
   const pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
   const direct = !file.gzip && file.size <= (options.directMaxBytes ?? DIRECT_MAX_BYTES);
-  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes);
+  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes, direct && options.halves === true);
   if (scanned.clean && !options.forceNumbered) {
-    const pieces: Piece[] = direct ? inPlace(file, options.halves ? scanned.lines : 0) : scanned.pieces;
+    const pieces: Piece[] = direct ? inPlace(file, scanned.lines) : scanned.pieces;
     return { file, contentHash: scanned.hash, mode: direct ? 'direct' : 'plain', delimiter: 0, pieces, bytes: scanned.bytes };
   }
   removePieces(scanned.pieces);
@@ -158,7 +159,7 @@ interface Scan {
   hash: string;
   bytes: number;
   clean: boolean;
-  /** Physical lines (a last line without a newline included). */
+  /** Physical lines (a last line without a newline included), when counted. */
   lines: number;
   pieces: Piece[];
 }
@@ -279,8 +280,8 @@ interface PieceStream {
   endsWithNewline: boolean;
 }
 
-/** The first pass: fingerprint, header, cleanliness, and plain pieces when `pieceBytes` is given. */
-async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | undefined): Promise<Scan> {
+/** The first pass: fingerprint, header, cleanliness, plain pieces when `pieceBytes` is given, and lines when `counting`. */
+async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | undefined, counting: boolean): Promise<Scan> {
   let clean = true;
   let previousLast = -1;
   let newlines = 0;
@@ -289,12 +290,13 @@ async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | 
     const read = await readLanding(file, async (chunk) => {
       if (clean && (chunk.includes(34) || chunk.includes(13) || chunk.includes(0) || chunk.includes('\n\n') || (previousLast === 10 && chunk[0] === 10))) clean = false;
       if (chunk.length > 0) previousLast = chunk[chunk.length - 1];
-      newlines += countLines(chunk);
+      if (counting) newlines += countLines(chunk);
       // Once the file is known to need the numbered path, plain pieces are not worth writing.
       if (writer && clean) await writer.write(chunk);
     });
     await writer?.close();
-    return { hash: read.hash, bytes: read.bytes, clean, lines: newlines + (previousLast === 10 || previousLast === -1 ? 0 : 1), pieces: writer?.pieces ?? [] };
+    const lines = counting ? newlines + (previousLast === 10 || previousLast === -1 ? 0 : 1) : 0;
+    return { hash: read.hash, bytes: read.bytes, clean, lines, pieces: writer?.pieces ?? [] };
   } catch (error) {
     await writer?.close().catch(() => undefined);
     removePieces(writer?.pieces ?? []);
