@@ -17,7 +17,7 @@ import { eventDates, fileChanges, inferredEventsVersion, lineageTxns, recordedVe
 import { DAILY_MODELS } from './models/daily';
 import { eventCounts } from './models/event-counts';
 import type { GoldContext } from './context';
-import { sessionKeySql } from './relations';
+import { sessionKeySql } from '../session-key';
 
 /** Events per chunk of dates: bounds memory at the full month, one chunk (fewest commits) below. */
 const EVENTS_PER_CHUNK = 12_000_000;

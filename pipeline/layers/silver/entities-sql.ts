@@ -6,6 +6,7 @@
  * of its most recent event), when it was first and last seen, its distinct prices and how often its
  * price changed.
  */
+import { sessionKeySql } from '../session-key';
 import { utcDateSql } from '../utc-sql';
 
 /**
@@ -64,7 +65,8 @@ FROM ${batch} b LEFT JOIN ${old} o USING (user_session)`;
 /**
  * silver.sessions rows from aggregates: grain one row per user_session, partitioned by the UTC date
  * the session started. A few real sessions carry more than one user id: \`user_id\` is the user of
- * the first event and \`has_multiple_users\` flags them.
+ * the first event and \`has_multiple_users\` flags them. \`session_key\` (63 bits of MD5, the gold
+ * pseudonym) lets a run find the stored rows of its sessions by a number rather than a 36-character id.
  */
 export function sessionsFromAggregatesSql(aggregates: string): string {
   return `
@@ -76,7 +78,8 @@ SELECT
   event_count, views, carts, removals, purchases, revenue,
   first_category_l1, last_category_l1,
   purchases > 0 AS is_converted,
-  min_user_id, max_user_id
+  min_user_id, max_user_id,
+  ${sessionKeySql('user_session')} AS session_key
 FROM ${aggregates}`;
 }
 

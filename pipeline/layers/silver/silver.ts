@@ -21,6 +21,7 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { DeltaTable } from '../../delta/table';
 import { SOURCE_COLUMNS } from '../bronze/landing';
+import { sessionKeySql } from '../session-key';
 import { TABLES, tableDir } from '../tables';
 import { dedupSql, quarantineSql, silverEventsSql, stagedBatchSql } from './silver-sql';
 import { mergeProductsSql, mergeSessionAggregatesSql, productsSql, sessionAggregatesSql, sessionsFromAggregatesSql } from './entities-sql';
@@ -95,15 +96,17 @@ export async function runSilver(options: SilverOptions): Promise<SilverResult> {
     // Events are up to date; a run that died after committing them may have left sessions behind.
     const sessions = await snapshotOf(tableDir(options.lakeDir, TABLES.silverSessions));
     const products = await snapshotOf(tableDir(options.lakeDir, TABLES.silverProducts));
-    const sessionsLag = (sessions?.txnVersion(SILVER_APP_ID) ?? -1) < processed;
-    if (events && (sessionsLag || (products?.txnVersion(SILVER_APP_ID) ?? -1) < processed)) {
+    // Gold reads silver.sessions' session_key: a table written before it existed is rebuilt now too.
+    const sessionsLag = (sessions?.txnVersion(SILVER_APP_ID) ?? -1) < processed || (sessions !== undefined && !hasSessionKey(sessions));
+    const productsLag = (products?.txnVersion(SILVER_APP_ID) ?? -1) < processed;
+    if (events && (sessionsLag || productsLag)) {
       const conn = await options.instance.connect();
       try {
-        options.log('silver: sessions or products lag behind events (an earlier run stopped); rebuilding them');
+        options.log('silver: sessions or products lag behind events (an earlier run stopped, or sessions lack session_key); rebuilding them');
         await conn.run(`CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM (${scanSql(events).sql})`);
         const txn = { appId: SILVER_APP_ID, version: processed };
         if (sessionsLag) await updateSessions({ ...options, fullRefresh: true }, conn, txn);
-        await updateProducts({ ...options, fullRefresh: true }, conn, txn);
+        if (productsLag) await updateProducts({ ...options, fullRefresh: true }, conn, txn);
         await conn.run('DROP VIEW IF EXISTS silver_new');
       } finally {
         conn.closeSync();
@@ -287,6 +290,10 @@ function existingPartitions(events: Snapshot, dates: string[]): string {
   return `(${plan.sql})`;
 }
 
+function hasSessionKey(sessions: Snapshot): boolean {
+  return sessions.schema.fields.some((f) => f.name === 'session_key');
+}
+
 /**
  * silver.sessions, incrementally: the batch's per-session aggregates are folded into the stored rows
  * of the same sessions, and only the session_start_date partitions holding those sessions are
@@ -296,22 +303,32 @@ async function updateSessions(options: SilverOptions, conn: DuckDBConnection, tx
   const dir = tableDir(options.lakeDir, TABLES.silverSessions);
   const current = await snapshotOf(dir);
   if (!options.fullRefresh && (current?.txnVersion(txn.appId) ?? -1) >= txn.version) return;
-  const stored = options.fullRefresh ? undefined : current;
+  // A table written before sessions carried session_key is rebuilt once from every event.
+  const upgrade = !options.fullRefresh && current !== undefined && !hasSessionKey(current);
+  const stored = options.fullRefresh || upgrade ? undefined : current;
+  let source = 'silver_new';
+  if (upgrade) {
+    options.log('silver: sessions: adding the session_key column; rebuilding silver.sessions from every event once');
+    source = `(${scanSql((await snapshotOf(tableDir(options.lakeDir, TABLES.silverEvents)))!).sql})`;
+  }
   // Temp tables here are sets keyed by session: built without insertion order, on every thread.
-  await timed('silver: sessions: batch aggregates', () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql('silver_new')}`));
+  await timed('silver: sessions: batch aggregates', () => runUnordered(conn, `CREATE OR REPLACE TEMP TABLE s_batch AS ${sessionAggregatesSql(source)}`));
   const params = { runId: options.runId };
   try {
     if (!stored) {
-      await overwrite(conn, dir, sessionsFromAggregatesSql('s_batch'), { txn, createIfMissing: true, overwriteSchema: true, partitionColumns: ['session_start_date'], operationParameters: params });
+      // txns, not txn: a table rebuilt to add session_key already records this version.
+      await overwrite(conn, dir, sessionsFromAggregatesSql('s_batch'), { txns: [txn], createIfMissing: true, overwriteSchema: true, partitionColumns: ['session_start_date'], operationParameters: params });
       return;
     }
     // Only the start-date partitions that hold the batch's sessions are read whole: finding them reads
-    // two narrow columns of every file, not every column of the month's sessions.
+    // two narrow columns of every file, not every column of the month's sessions — the session key,
+    // not the 36-character id (0.46 s → 0.10 s for 9.8 M stored sessions). A key two sessions share
+    // only adds a partition to read: the rows are then matched by id.
     const partitions = (dates: string[]) => `(${scanSql(stored, { predicate: { op: 'in', column: 'session_start_date', values: dates } }).sql})`;
     const homes = await timed('silver: sessions: find start dates', () => queryRows<{ d: string }>(
       conn,
-      `SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (${scanSql(stored, { columns: ['user_session', 'session_start_date'] }).sql})
-       WHERE user_session IN (SELECT user_session FROM s_batch)`,
+      `SELECT DISTINCT strftime(session_start_date, '%Y-%m-%d') AS d FROM (${scanSql(stored, { columns: ['session_key', 'session_start_date'] }).sql})
+       WHERE session_key IN (SELECT ${sessionKeySql('user_session')} FROM s_batch)`,
     ));
     await timed('silver: sessions: read and merge stored rows', () => withoutInsertionOrder(conn, async () => {
       await conn.run(`CREATE OR REPLACE TEMP TABLE s_old AS SELECT * FROM ${partitions(homes.map((r) => r.d))} WHERE user_session IN (SELECT user_session FROM s_batch)`);

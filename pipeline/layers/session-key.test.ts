@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../db';
-import { duckdbForFile } from '../../testing/duckdb';
-import { sessionKeySql } from './relations';
+import { queryRows } from '../db';
+import { duckdbForFile } from '../testing/duckdb';
+import { sessionKeySql } from './session-key';
 
 const db = duckdbForFile();
 
