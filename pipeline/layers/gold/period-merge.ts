@@ -33,11 +33,16 @@ export function mergePlan(model: GoldModel, inputs: MergeInputs, columns: readon
   }
 }
 
-/** The three inputs with a sign column, aligned by name. */
-function signed({ stored, old, new: now }: MergeInputs, columns: string): string {
-  return `SELECT ${columns}, 1 AS __sign FROM ${stored}
-    UNION ALL BY NAME SELECT ${columns}, -1 AS __sign FROM ${old}
+/** The touched rows' change: old rows with sign −1, new rows with +1, aligned by name. */
+function signedChange({ old, new: now }: Pick<MergeInputs, 'old' | 'new'>, columns: string): string {
+  return `SELECT ${columns}, -1 AS __sign FROM ${old}
     UNION ALL BY NAME SELECT ${columns}, 1 AS __sign FROM ${now}`;
+}
+
+/** The three inputs with a sign column, aligned by name. */
+function signed(inputs: MergeInputs, columns: string): string {
+  return `SELECT ${columns}, 1 AS __sign FROM ${inputs.stored}
+    UNION ALL BY NAME ${signedChange(inputs, columns)}`;
 }
 
 /**
@@ -53,10 +58,10 @@ function sumsPlan(merge: Extract<PeriodMerge, { kind: 'sums' }>, inputs: MergeIn
     if (!field) throw new PipelineError('stage_failed', `merge sum column '${name}' is not a column of the stored table`);
     return { id: quoteIdentifier(name), type: deltaTypeToDuckDB(field.type) };
   });
+  const selected = [...keys, ...sums.map((s) => s.id)].join(', ');
   const change = `
     SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(__sign * ${s.id}) AS ${s.id}`).join(', ')}
-    FROM (SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')}, -1 AS __sign FROM ${inputs.old}
-      UNION ALL BY NAME SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')}, 1 AS __sign FROM ${inputs.new})
+    FROM (${signedChange(inputs, selected)})
     GROUP BY ${keys.join(', ')}
     HAVING ${sums.map((s) => `coalesce(sum(__sign * ${s.id}), 0) <> 0`).join(' OR ')}`;
   // A sum that is NULL on both sides stays NULL (a measure without that column).
@@ -64,7 +69,7 @@ function sumsPlan(merge: Extract<PeriodMerge, { kind: 'sums' }>, inputs: MergeIn
   const staged = `
     SELECT * FROM (
       SELECT ${keys.map((k) => `coalesce(t.${k}, c.${k}) AS ${k}`).join(', ')}, ${sums.map((s) => `${merged(s)} AS ${s.id}`).join(', ')}
-      FROM (SELECT ${[...keys, ...sums.map((s) => s.id)].join(', ')} FROM ${inputs.stored}) t
+      FROM (SELECT ${selected} FROM ${inputs.stored}) t
       FULL OUTER JOIN (${change}) c ON ${keys.map((k) => `t.${k} IS NOT DISTINCT FROM c.${k}`).join(' AND ')}
     ) WHERE ${sums.map((s) => `coalesce(${s.id}, 0) <> 0`).join(' OR ')}`;
   const kept = merge.derived ? `(${merge.derived.sql(STAGED)})` : STAGED;

@@ -34,13 +34,14 @@ async function stripSessionKey(): Promise<void> {
   expect(stripped.schema.fields.map((f) => f.name)).not.toContain('session_key');
 }
 
+/** Every session_key is its session's key, and the other columns are `before`'s rows (a table name). */
 async function expectKeyedSessions(before: string): Promise<void> {
   const [row] = await queryRows<{ wrong: number; missing: number; extra: number }>(
     lake.conn,
     `WITH now AS (${await sessionsSql()})
      SELECT (SELECT count(*) FROM now WHERE session_key IS DISTINCT FROM ${sessionKeySql('user_session')}) AS wrong,
-       (SELECT count(*) FROM (SELECT * FROM before_rows EXCEPT ALL SELECT * EXCLUDE (session_key) FROM now)) AS missing,
-       (SELECT count(*) FROM (SELECT * EXCLUDE (session_key) FROM now EXCEPT ALL SELECT * FROM before_rows)) AS extra`.replaceAll('before_rows', before),
+       (SELECT count(*) FROM (SELECT * FROM ${before} EXCEPT ALL SELECT * EXCLUDE (session_key) FROM now)) AS missing,
+       (SELECT count(*) FROM (SELECT * EXCLUDE (session_key) FROM now EXCEPT ALL SELECT * FROM ${before})) AS extra`,
   );
   expect(row).toEqual({ wrong: 0, missing: 0, extra: 0 });
 }
