@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { queryRows } from '../db';
 import { scanSql } from '../delta/scan';
+import { quoteIdentifier } from '../delta/schema';
 import { DeltaTable } from '../delta/table';
 import { goldDir, runGold } from '../layers/gold/gold';
 import { DAILY_MODELS } from '../layers/gold/models/daily';
@@ -39,8 +40,20 @@ export async function rowDifference(conn: DuckDBConnection, a: string, b: string
   return n;
 }
 
+/**
+ * A gold table's rows to compare. An additive table's rows add up per key, so it is compared as one
+ * row per key with its sums (keys whose sums are all zero dropped), however its merges split them.
+ */
 export async function goldTableSql(lakeDir: string, name: string): Promise<string> {
-  return `(SELECT ${DERIVED_COLUMNS[name] ?? '*'} FROM (${scanSql(await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot()).sql}))`;
+  const snapshot = await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot();
+  const merge = PERIOD_MODELS.find((m) => m.name === name)?.merge;
+  if (merge?.kind === 'additive') {
+    const sums = merge.sums.map(quoteIdentifier);
+    const keys = snapshot.schema.fields.filter((f) => !merge.sums.includes(f.name)).map((f) => quoteIdentifier(f.name));
+    return `(SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(${s}) AS ${s}`).join(', ')} FROM (${scanSql(snapshot).sql})
+      GROUP BY ${keys.join(', ')} HAVING ${sums.map((s) => `coalesce(sum(${s}), 0) <> 0`).join(' OR ')})`;
+  }
+  return `(SELECT ${DERIVED_COLUMNS[name] ?? '*'} FROM (${scanSql(snapshot).sql}))`;
 }
 
 /** Per gold table, how many rows differ between two lakes (every table should be 0). */

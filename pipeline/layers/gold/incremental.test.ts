@@ -7,12 +7,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db';
+import { overwrite } from '../../delta/operations';
+import { scanSql } from '../../delta/scan';
 import { DeltaTable } from '../../delta/table';
 import { runPipeline } from '../../run';
 import { goldTableSql } from '../../testing/gold-equality';
-import { incrementalLake, landEvents, modes, periodModes, type IncrementalLake } from './test-support';
+import { goldDir } from './gold';
+import { additiveWrites, incrementalLake, landEvents, modes, periodModes, type IncrementalLake } from './test-support';
 
 let lake: IncrementalLake;
+
+const ADDITIVE_WRITES = (write: string) => ({ session_distribution: write, distinct_carryover: write, user_carryover: write });
 
 beforeAll(async () => {
   lake = await incrementalLake({ prefix: 'clicklake-incr-', events: 40_000, seed: 21, dirtyRate: 0.01, days: 6, initialDays: 5 });
@@ -68,6 +73,8 @@ describe('incremental gold', () => {
     expect(summary.gold.datesRebuilt).toEqual(['2019-10-06']);
     expect(await rowCount('multi_day_sessions')).toBeGreaterThanOrEqual(multiDay + 2 * 7);
     expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    // A sixth of the events at once: appending the change would grow the additive tables too much.
+    expect(await additiveWrites(lake.lakeDir)).toEqual(ADDITIVE_WRITES('overwrite'));
     await lake.expectEqualToFullRebuild();
   });
 
@@ -92,6 +99,7 @@ describe('incremental gold', () => {
     expect(await rowCount('irregular_session_facts')).toBeGreaterThan(irregular);
     expect(summary.gold.datesRebuilt).toEqual(['2019-09-30', '2019-10-02']);
     expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    expect(await additiveWrites(lake.lakeDir)).toEqual(ADDITIVE_WRITES('append'));
     await lake.expectEqualToFullRebuild();
   });
 
@@ -109,6 +117,7 @@ describe('incremental gold', () => {
     await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(await rowCount('irregular_session_facts')).toBe(irregular + 1);
     expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    expect(await additiveWrites(lake.lakeDir)).toEqual(ADDITIVE_WRITES('append'));
     await lake.expectEqualToFullRebuild();
   });
 
@@ -127,6 +136,68 @@ describe('incremental gold', () => {
     expect(landed).toBeGreaterThanOrEqual(1);
     await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
     expect(await periodModes(lake.lakeDir)).toEqual(modes('merge'));
+    await lake.expectEqualToFullRebuild();
+  });
+
+  it('compacts an additive table once appended changes fill many files', async () => {
+    const table = () => DeltaTable.open(goldDir(lake.lakeDir, 'user_carryover')).then((t) => t.snapshot());
+    const before = await table();
+    expect(before.files.length).toBeGreaterThan(1);
+    // Its rows add up to the rebuild's per key (expectEqualToFullRebuild), but several rows share keys.
+    const [{ rows, keys }] = await queryRows<{ rows: number; keys: number }>(
+      lake.conn,
+      `SELECT count(*) AS rows, count(DISTINCT (slice_level, category_l1, brand, measure, event_date, prev_date, bound_date)) AS keys FROM (${scanSql(before).sql})`,
+    );
+    expect(rows).toBeGreaterThan(keys);
+    // One new session per batch, of an existing user on the last day: each merge appends a small change.
+    let batches = 0;
+    for (let files = before.files.length; files < 8; files = (await table()).files.length) {
+      batches += 1;
+      await landRows(
+        `one-session-${batches}.csv`,
+        `SELECT x.* FROM (SELECT user_id, product_id FROM e WHERE event_date = DATE '2019-10-06' ORDER BY event_time LIMIT 1 OFFSET ${batches * 100}) u,
+         LATERAL (${eventLike('view', "TIMESTAMPTZ '2019-10-06 23:00:00+00'", 'u.user_id', `'one-session-${batches}'`)} WHERE p.product_id = u.product_id) x`,
+      );
+      await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
+      expect(await additiveWrites(lake.lakeDir)).toMatchObject({ user_carryover: 'append' });
+      expect(batches).toBeLessThan(8);
+    }
+    await landRows(
+      'one-session-last.csv',
+      `SELECT x.* FROM (SELECT user_id, product_id FROM e WHERE event_date = DATE '2019-10-05' ORDER BY event_time LIMIT 1) u,
+       LATERAL (${eventLike('cart', "TIMESTAMPTZ '2019-10-05 23:00:00+00'", 'u.user_id', "'one-session-last'")} WHERE p.product_id = u.product_id) x`,
+    );
+    await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
+    expect(await additiveWrites(lake.lakeDir)).toMatchObject({ user_carryover: 'overwrite' });
+    const compacted = await table();
+    expect(compacted.files).toHaveLength(1);
+    const [{ duplicated }] = await queryRows<{ duplicated: number }>(
+      lake.conn,
+      `SELECT count(*) - count(DISTINCT (slice_level, category_l1, brand, measure, event_date, prev_date, bound_date)) AS duplicated FROM (${scanSql(compacted).sql})`,
+    );
+    expect(duplicated).toBe(0);
+    await lake.expectEqualToFullRebuild();
+  });
+
+  it('rebuilds an additive table whose rows do not add up to what its record says, instead of appending to it', async () => {
+    // user_carryover with every count zeroed, under its true record.
+    const dir = goldDir(lake.lakeDir, 'user_carryover');
+    const stored = await (await DeltaTable.open(dir)).snapshot();
+    const txns = [...stored.replayState.txns.values()].filter((t) => t.appId.startsWith('clicklake.gold@')).map((t) => ({ appId: t.appId, version: Number(t.version) }));
+    await overwrite(lake.conn, dir, `SELECT * REPLACE (CASE WHEN n IS NULL THEN NULL ELSE 0 END AS n) FROM (${scanSql(stored).sql})`, { txns });
+    // A user active in a category × brand pair on two dates becomes active there in between: the later
+    // date's row moves to another previous date, a negative change the zeroed table cannot take.
+    const landed = await landRows(
+      'in-between.csv',
+      `WITH pairs AS (SELECT user_id, category_l1, brand FROM e GROUP BY ALL HAVING bool_or(event_date = DATE '2019-10-01') AND bool_or(event_date = DATE '2019-10-05') AND NOT bool_or(event_date = DATE '2019-10-03')),
+       u AS (SELECT e.user_id, min(e.product_id) AS product_id FROM e JOIN pairs USING (user_id, category_l1, brand) WHERE e.event_date = DATE '2019-10-05' GROUP BY ALL ORDER BY user_id LIMIT 1)
+       SELECT x.* FROM u, LATERAL (${eventLike('view', "TIMESTAMPTZ '2019-10-03 12:00:00+00'", 'u.user_id', "'in-between'")} WHERE p.product_id = u.product_id) x`,
+    );
+    expect(landed).toBe(1);
+    await runPipeline({ landingDir: lake.landingDir, lakeDir: lake.lakeDir, instance: lake.instance });
+    expect(await periodModes(lake.lakeDir)).toEqual(modes('merge', { user_carryover: 'rebuild' }));
+    expect((await DeltaTable.open(dir)).history({ limit: 1 })[0].operationParameters.reason).toBe('the stored rows do not match their recorded base');
+    expect(await additiveWrites(lake.lakeDir)).toMatchObject({ session_distribution: 'append', distinct_carryover: 'append' });
     await lake.expectEqualToFullRebuild();
   });
 

@@ -41,6 +41,9 @@ export interface MergeInputs {
  * - sums: every column but `sums` (and `derived`) is a key; the sums add up over entities, so the
  *   table becomes stored − old + new per key, without keys whose sums all became zero; `derived`
  *   columns are recomputed from the merged rows (a relation named by the argument).
+ * - additive: like sums, but keys need not be unique: the table's rows add up per key, and every
+ *   reader sums them. A merge appends the change (new − old per key) instead of rewriting the table;
+ *   once the table holds many appended files, a merge rewrites it with one row per key (compaction).
  * - rows: each entity contributes whole rows, so the table is the multiset stored − old + new.
  * - custom: `staged` (SQL over the merge inputs) is kept in a temp table that `inconsistent` and
  *   `result` read; `inconsistent` counts signs that stored was not what the recorded base says (then
@@ -48,6 +51,7 @@ export interface MergeInputs {
  */
 export type PeriodMerge =
   | { kind: 'sums'; sums: string[]; derived?: { columns: string[]; sql: (merged: string) => string }; orderBy: string }
+  | { kind: 'additive'; sums: string[]; orderBy: string }
   | { kind: 'rows'; orderBy: string }
   | { kind: 'custom'; staged: (inputs: MergeInputs) => string; inconsistent: (inputs: MergeInputs, staged: string) => string; result: (staged: string) => string };
 

@@ -10,6 +10,7 @@
  *     full refresh, a base the log or vacuum no longer has, removed silver rows, a failed check).
  */
 import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { readCommit } from '../../delta/actions';
 import { queryRows } from '../../db';
 import { commitPath } from '../../delta/log-paths';
@@ -23,9 +24,12 @@ import { lineageAppId, lineageTxns, recordedVersions, type GoldInput } from './l
 import type { GoldModel } from './model';
 import { PERIOD_MODELS } from './models/period';
 import { dropTouchedRows, prepareTouchedRows, type Current, type TouchedRows, type Versions } from './period-delta';
-import { mergePlan, STAGED } from './period-merge';
+import { COMPACTED, mergePlan, STAGED, type MergeStep } from './period-merge';
 
 const INPUTS: GoldInput[] = ['silver.events', 'silver.sessions', 'gold.session_facts'];
+
+/** An additive table is compacted when it holds this many files, or the change is more than this fraction of its rows. */
+const COMPACT_AT_FILES = 8;
 
 export interface PeriodOptions extends GoldContext {
   current: Current;
@@ -83,6 +87,9 @@ function modelFingerprint(model: GoldModel): string {
   const merge = model.merge;
   const parts = [model.sql, merge?.kind ?? 'none'];
   if (merge?.kind === 'sums') parts.push(merge.sums.join(','), merge.derived?.columns.join(',') ?? '', merge.derived?.sql('$merged') ?? '', merge.orderBy);
+  // Readers of an additive table sum its rows: a table a sums merge wrote is rebuilt once, and one an
+  // additive merge wrote is not taken for a sums table by an older ClickLake.
+  if (merge?.kind === 'additive') parts.push(merge.sums.join(','), merge.orderBy);
   if (merge?.kind === 'rows') parts.push(merge.orderBy);
   if (merge?.kind === 'custom') parts.push(merge.staged(inputs), merge.inconsistent(inputs, '$staged'), merge.result('$staged'));
   return createHash('sha256').update(parts.join('\n--\n')).digest('hex').slice(0, 12);
@@ -126,7 +133,8 @@ async function mergeTable(options: PeriodOptions, model: GoldModel, txns: Return
   const { conn, relations } = options;
   const dir = options.tableDir(model.name);
   const stored = await (await DeltaTable.open(dir)).snapshot();
-  const plan = mergePlan(model, { stored: `(${scanSql(stored).sql})`, old: 'inc_old_rows', new: 'inc_new_rows' }, stored.schema.fields);
+  const { compaction, ...merge } = mergePlan(model, { stored: `(${scanSql(stored).sql})`, old: 'inc_old_rows', new: 'inc_new_rows' }, stored.schema.fields);
+  let plan: MergeStep = merge;
   try {
     await timed(`gold: ${model.name}: over touched rows`, async () => {
       for (const side of ['old', 'new'] as const) {
@@ -136,15 +144,31 @@ async function mergeTable(options: PeriodOptions, model: GoldModel, txns: Return
     });
     const [{ n }] = await timed(`gold: ${model.name}: merge`, async () => {
       await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${plan.staged}`);
+      if (compaction && (await compactionDue(conn, stored))) {
+        plan = compaction;
+        await conn.run(`CREATE OR REPLACE TEMP TABLE ${COMPACTED} AS ${compaction.staged}`);
+      }
       return queryRows<{ n: number }>(conn, plan.inconsistent);
     });
     if (n > 0) return undefined;
-    return await timed(`gold: ${model.name}: write`, () =>
-      overwrite(conn, dir, plan.result, { txns, operationParameters: { runId: options.runId, period: 'merge', readVersion: stored.version } }),
+    const write = plan.write === 'append' ? append : overwrite;
+    return await timed(`gold: ${model.name}: ${plan.write}`, () =>
+      write(conn, dir, plan.result, { txns, operationParameters: { runId: options.runId, period: 'merge', write: plan.write, readVersion: stored.version } }),
     );
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${STAGED}; DROP TABLE IF EXISTS inc_old_rows; DROP TABLE IF EXISTS inc_new_rows`);
+    await conn.run(`DROP TABLE IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${COMPACTED}; DROP TABLE IF EXISTS inc_old_rows; DROP TABLE IF EXISTS inc_new_rows`);
   }
+}
+
+/**
+ * Whether an additive table is rewritten with one row per key rather than given the staged change:
+ * once it holds many files (a rewrite leaves one, each appending merge adds one), or when the change
+ * is large next to the table (a big batch: appending it would grow the table as much as many runs).
+ */
+async function compactionDue(conn: DuckDBConnection, stored: Snapshot): Promise<boolean> {
+  if (stored.files.length >= COMPACT_AT_FILES) return true;
+  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${STAGED}`);
+  return n * COMPACT_AT_FILES > (stored.numRecords ?? 0);
 }
 
 /** Records the current input versions without rewriting rows (nothing they depend on changed). */

@@ -12,6 +12,7 @@ import { fullRebuildCopy, goldDifferences, PERIOD_MODEL_NAMES } from '../../test
 import { generateLanding } from '../../testing/test-lake';
 import { TABLES, tableDir } from '../tables';
 import { goldDir } from './gold';
+import { PERIOD_MODELS } from './models/period';
 
 /**
  * Writes landing file `name` from `rows`, a query over `e` (the lake's silver.events) with the nine
@@ -29,6 +30,15 @@ export async function landEvents(conn: DuckDBConnection, lakeDir: string, landin
 export async function periodModes(lakeDir: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const name of PERIOD_MODEL_NAMES) out[name] = (await DeltaTable.open(goldDir(lakeDir, name))).history({ limit: 1 })[0].operationParameters.period;
+  return out;
+}
+
+/** How each additive period table's last merge wrote: 'append' (the change) or 'overwrite' (compacted). */
+export async function additiveWrites(lakeDir: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const model of PERIOD_MODELS.filter((m) => m.merge?.kind === 'additive')) {
+    out[model.name] = (await DeltaTable.open(goldDir(lakeDir, model.name))).history({ limit: 1 })[0].operationParameters.write;
+  }
   return out;
 }
 

@@ -125,7 +125,7 @@ SELECT * FROM final ORDER BY cohort_week, week_offset`,
 export const sessionDistribution = defineModel({
   name: 'session_distribution',
   kind: 'period',
-  grain: 'one row per (session_start_date, events_bucket, duration_bucket)',
+  grain: 'rows per (session_start_date, events_bucket, duration_bucket) that add up (additive: an incremental run appends its change)',
   description: 'Sessions by number of events and by duration, with conversions: the session-length distributions.',
   sql: `
 WITH sessions AS (SELECT * FROM g_sessions),
@@ -145,13 +145,13 @@ final AS (
   FROM sessions GROUP BY ALL
 )
 SELECT * FROM final ORDER BY session_start_date`,
-  merge: { kind: 'sums', sums: ['sessions', 'converted_sessions', 'bot_like_sessions', 'events'], orderBy: 'session_start_date' },
+  merge: { kind: 'additive', sums: ['sessions', 'converted_sessions', 'bot_like_sessions', 'events'], orderBy: 'session_start_date' },
 });
 
 export const distinctCarryover = defineModel({
   name: 'distinct_carryover',
   kind: 'period',
-  grain: 'one row per (entity, event_date, prev_date)',
+  grain: 'rows per (entity, event_date, prev_date) that add up (additive: an incremental run appends its change)',
   description:
     'Exact distinct counts over any date range without scanning facts: for each kind of entity (user, buyer, session, order, cart_session) and active date, ' +
     'how many entities were active that day whose previous active date was prev_date (NULL: never before). ' +
@@ -172,7 +172,7 @@ final AS (
   SELECT entity, event_date, prev_date, count(*) AS n FROM chained GROUP BY ALL
 )
 SELECT * FROM final ORDER BY entity, event_date, prev_date`,
-  merge: { kind: 'sums', sums: ['n'], orderBy: 'entity, event_date, prev_date' },
+  merge: { kind: 'additive', sums: ['n'], orderBy: 'entity, event_date, prev_date' },
 });
 
 export const multiDaySessions = defineModel({

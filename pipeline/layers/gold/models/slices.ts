@@ -127,7 +127,8 @@ const SESSION_STEPS = [2, 3, 4, 6, 11] as const;
 export const userCarryover = defineModel({
   name: 'user_carryover',
   kind: 'period',
-  grain: "one row per (slice_level, category_l1, brand, measure, event_date, prev_date, bound_date); slice_level 'category_brand' or 'all'",
+  grain:
+    "rows per (slice_level, category_l1, brand, measure, event_date, prev_date, bound_date) that add up (additive: an incremental run appends its change); slice_level 'category_brand' or 'all'",
   description:
     'Exact user counts per category × brand pair over any date range, from few rows. For each user and pair, chained by active date: ' +
     "measure 'user': users active on event_date whose previous active date in the pair was prev_date (NULL: none; then bound_date = the user's first active date anywhere). " +
@@ -198,5 +199,5 @@ final AS (
 )
 SELECT * FROM final ORDER BY slice_level, category_l1, brand, measure, event_date`,
   // Pair ids are internal (rows carry category_l1 and brand), so any numbering of the touched pairs will do.
-  merge: { kind: 'sums', sums: ['n', 'revenue'], orderBy: 'slice_level, category_l1, brand, measure, event_date' },
+  merge: { kind: 'additive', sums: ['n', 'revenue'], orderBy: 'slice_level, category_l1, brand, measure, event_date' },
 });
