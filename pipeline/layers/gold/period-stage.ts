@@ -28,7 +28,7 @@ import { COMPACTED, mergePlan, STAGED, type MergeStep } from './period-merge';
 
 const INPUTS: GoldInput[] = ['silver.events', 'silver.sessions', 'gold.session_facts'];
 
-/** An additive table is compacted when it holds this many files, or the change is more than this fraction of its rows. */
+/** An additive table is compacted when it holds this many files, or when the change has more than 1/COMPACT_AT_FILES of its rows. */
 const COMPACT_AT_FILES = 8;
 
 export interface PeriodOptions extends GoldContext {
