@@ -65,11 +65,15 @@ function formatBench(results: BenchResults): string {
   const p = results.pipeline;
   if (p) {
     lines.push(`Pipeline — ${p.events.toLocaleString('en-US')} events, ${mib(p.landingBytes)} of CSV`);
-    lines.push(`  baseline DuckDB CSV→Parquet   ${formatDuration(p.baseline.ms).padStart(10)}   peak RSS ${mib(p.baseline.maxRssBytes)}   CPU ${formatDuration(p.baseline.cpuMs)}`);
+    lines.push(
+      `  baseline DuckDB CSV→Parquet   ${formatDuration(p.baseline.ms).padStart(10)}   peak RSS ${mib(p.baseline.maxRssBytes)}   CPU ${formatDuration(p.baseline.cpuMs)}   ` +
+        `(mean of ${p.baseline.runsMs.map((ms) => formatDuration(ms)).join(' before and ')} after)`,
+    );
     for (const [stage, ms] of Object.entries(p.pipeline.stages)) lines.push(`  ${stage.padEnd(29)} ${formatDuration(ms).padStart(10)}`);
     lines.push(`  full run landing → gold       ${formatDuration(p.pipeline.ms).padStart(10)}   peak RSS ${mib(p.pipeline.maxRssBytes)}   CPU ${formatDuration(p.pipeline.cpuMs)}   ${p.pipeline.eventsPerSecond.toLocaleString('en-US')} events/s`);
     lines.push(`  ratio pipeline ÷ baseline     ${p.pipeline.ratioToBaseline.toFixed(2).padStart(10)}   (wall; target ≤ 3.00)   CPU ratio ${p.pipeline.cpuRatioToBaseline.toFixed(2)}`);
     lines.push(`  incremental one-day append    ${formatDuration(p.incremental.ms).padStart(10)}   ${p.incremental.events.toLocaleString('en-US')} events (target ≤ 10 s)`);
+    lines.push(`  a second day after it         ${formatDuration(p.incremental.secondDay.ms).padStart(10)}   ${p.incremental.secondDay.events.toLocaleString('en-US')} events`);
     lines.push(`  reconciled                    ${p.reconciled ? 'yes' : 'NO'}`);
   }
   const d = results.delta;
