@@ -8,12 +8,12 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { queryRows } from '../db';
 import { scanSql } from '../delta/scan';
-import { quoteIdentifier } from '../delta/schema';
 import { DeltaTable } from '../delta/table';
 import { goldDir, runGold } from '../layers/gold/gold';
 import { DAILY_MODELS } from '../layers/gold/models/daily';
 import { productCumulative, userSegments } from '../layers/gold/models/derived';
 import { PERIOD_MODELS } from '../layers/gold/models/period';
+import { additiveTotalsSql } from '../layers/gold/period-merge';
 import { pseudonymKeyFile } from '../layers/gold/pseudonym';
 
 /** Serving tables derived from gold tables; product_key numbers keys in arrival order, so it is left out. */
@@ -47,12 +47,7 @@ export async function rowDifference(conn: DuckDBConnection, a: string, b: string
 export async function goldTableSql(lakeDir: string, name: string): Promise<string> {
   const snapshot = await (await DeltaTable.open(goldDir(lakeDir, name))).snapshot();
   const merge = PERIOD_MODELS.find((m) => m.name === name)?.merge;
-  if (merge?.kind === 'additive') {
-    const sums = merge.sums.map(quoteIdentifier);
-    const keys = snapshot.schema.fields.filter((f) => !merge.sums.includes(f.name)).map((f) => quoteIdentifier(f.name));
-    return `(SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(${s}) AS ${s}`).join(', ')} FROM (${scanSql(snapshot).sql})
-      GROUP BY ${keys.join(', ')} HAVING ${sums.map((s) => `coalesce(sum(${s}), 0) <> 0`).join(' OR ')})`;
-  }
+  if (merge?.kind === 'additive') return `(${additiveTotalsSql(merge, snapshot.schema.fields, scanSql(snapshot).sql, { nonZero: true })})`;
   return `(SELECT ${DERIVED_COLUMNS[name] ?? '*'} FROM (${scanSql(snapshot).sql}))`;
 }
 

@@ -76,6 +76,13 @@ function sumsColumns(merge: SumsMerge, columns: readonly StructField[]): { keys:
 
 const anySum = (sums: SumColumn[], test: (id: string) => string) => sums.map((s) => test(s.id)).join(' OR ');
 
+/** An additive table's `rows` summed per key: one row per key (`nonZero`: without keys whose sums are all zero). */
+export function additiveTotalsSql(merge: Extract<PeriodMerge, { kind: 'additive' }>, columns: readonly StructField[], rows: string, options: { nonZero: boolean }): string {
+  const { keys, sums } = sumsColumns(merge, columns);
+  const having = options.nonZero ? ` HAVING ${anySum(sums, (id) => `coalesce(sum(${id}), 0) <> 0`)}` : '';
+  return `SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(${s.id}) AS ${s.id}`).join(', ')} FROM (${rows}) GROUP BY ${keys.join(', ')}${having}`;
+}
+
 /** new − old per key over the touched rows alone (few keys), without keys whose change is zero. */
 function changeSql(merge: SumsMerge, inputs: MergeInputs, columns: readonly StructField[]): string {
   const { keys, sums, selected } = sumsColumns(merge, columns);
@@ -123,7 +130,7 @@ function additivePlan(merge: Extract<PeriodMerge, { kind: 'additive' }>, inputs:
   const { keys, sums, selected } = sumsColumns(merge, columns);
   const negative = `SELECT ${selected} FROM ${STAGED} WHERE ${anySum(sums, (id) => `${id} < 0`)}`;
   const keyHash = `hash(${keys.join(', ')})`;
-  const grouped = (rows: string) => `SELECT ${keys.join(', ')}, ${sums.map((s) => `sum(${s.id}) AS ${s.id}`).join(', ')} FROM (${rows}) GROUP BY ${keys.join(', ')}`;
+  const grouped = (rows: string) => additiveTotalsSql(merge, columns, rows, { nonZero: false });
   const ordered = (table: string) => `SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${table} ORDER BY ${merge.orderBy}`;
   return {
     staged: `SELECT ${keys.join(', ')}, ${sums.map((s) => `CAST(${s.id} AS ${s.type}) AS ${s.id}`).join(', ')} FROM (${changeSql(merge, inputs, columns)})`,
