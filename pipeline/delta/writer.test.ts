@@ -121,6 +121,25 @@ describe('writer', () => {
     expect(await plainDuckDBCount(dir)).toBe(values.length);
   });
 
+  it('takes each file\'s partition values from the log, whatever its directory says', async () => {
+    const dir = newDir();
+    await append(conn, dir, "SELECT * FROM (VALUES (1::BIGINT, 'a'), (2::BIGINT, 'a'), (3::BIGINT, 'b'), (4::BIGINT, 'c')) AS t(id, p)", { partitionColumns: ['p'] });
+    // A second commit files the rows of p=a/ under 'b' and those of p=b/ under 'a', without moving them.
+    const swap: Record<string, string> = { a: 'b', b: 'a', c: 'c' };
+    const now = Date.now();
+    const adds = (await loadSnapshot(dir)).files.map((f) => ({
+      add: { path: f.path, partitionValues: { p: swap[f.partitionValues.p!] }, size: f.size, modificationTime: now, dataChange: true },
+    }));
+    fs.writeFileSync(path.join(dir, '_delta_log', `${'1'.padStart(20, '0')}.json`), `${adds.map((a) => JSON.stringify(a)).join('\n')}\n`);
+    const rows = (await scanRows(dir)).map((r) => [Number(r.id), r.p]).sort((x, y) => Number(x[0]) - Number(y[0]));
+    expect(rows).toEqual([
+      [1, 'b'],
+      [2, 'b'],
+      [3, 'a'],
+      [4, 'c'],
+    ]);
+  });
+
   it('refuses data that does not fit the schema, naming the columns, and commits nothing', async () => {
     const dir = newDir();
     await append(conn, dir, 'SELECT 1::BIGINT AS id, 2::INTEGER AS n');
