@@ -109,10 +109,21 @@ async function planTable(dir: string, fingerprint: string, current: Versions, fu
   return { mode: 'merge', base: recorded };
 }
 
+/**
+ * Whether the table's last commit that changed data records these versions. Commits that only
+ * rearranged files (`table optimize`: every add and remove dataChange=false, no txn, no metadata)
+ * are looked past: the rows are the ones the earlier commit wrote.
+ */
 function lastCommitRecords(snapshot: Snapshot, recorded: Versions, fingerprint: string): boolean {
   try {
-    const { txns } = readCommit(snapshot.tableDir, commitPath(snapshot.tableDir, snapshot.version), snapshot.version);
-    return INPUTS.every((input) => txns.some((t) => t.appId === lineageAppId(input, fingerprint) && Number(t.version) === recorded[input]));
+    for (let version = snapshot.version; version >= 0; version -= 1) {
+      const batch = readCommit(snapshot.tableDir, commitPath(snapshot.tableDir, version), version);
+      const rearranged =
+        batch.txns.length === 0 && !batch.metadata && !batch.protocol && batch.adds.length + batch.removes.length > 0 && [...batch.adds, ...batch.removes].every((a) => a.dataChange === false);
+      if (rearranged) continue;
+      return INPUTS.every((input) => batch.txns.some((t) => t.appId === lineageAppId(input, fingerprint) && Number(t.version) === recorded[input]));
+    }
+    return false;
   } catch {
     return false;
   }
