@@ -128,7 +128,7 @@ describe('writer', () => {
     const swap: Record<string, string> = { a: 'b', b: 'a', c: 'c' };
     const now = Date.now();
     const adds = (await loadSnapshot(dir)).files.map((f) => ({
-      add: { path: f.path, partitionValues: { p: swap[f.partitionValues.p!] }, size: f.size, modificationTime: now, dataChange: true },
+      add: { path: f.path, partitionValues: { p: swap[f.partitionValues.p!] }, size: f.size, modificationTime: now, dataChange: true, stats: JSON.stringify({ numRecords: f.numRecords }) },
     }));
     fs.writeFileSync(path.join(dir, '_delta_log', `${'1'.padStart(20, '0')}.json`), `${adds.map((a) => JSON.stringify(a)).join('\n')}\n`);
     const rows = (await scanRows(dir)).map((r) => [Number(r.id), r.p]).sort((x, y) => Number(x[0]) - Number(y[0]));
