@@ -124,5 +124,7 @@ export class GoldRelations {
     const tables = ['g_events', 'g_session_starts', 'g_all_sessions', 'g_user_keys'];
     for (const view of views) await this.conn.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
     for (const table of tables) await this.conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    this.#allUserKeys = false;
+    this.#allSessions = false;
   }
 }
