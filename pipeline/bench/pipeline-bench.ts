@@ -18,7 +18,7 @@ const CLI = ['--import', 'tsx', path.join(REPO, 'pipeline/cli.ts')];
 export interface PipelineBenchResult {
   events: number;
   landingBytes: number;
-  /** Means of the two baseline runs (before and after the pipeline); `runsMs` has both. */
+  /** Over the two baseline runs (before and after the pipeline): mean time and CPU, the larger RSS; `runsMs` has both times. */
   baseline: { ms: number; rows: number; maxRssBytes: number; cpuMs: number; runsMs: number[] };
   pipeline: {
     ms: number;

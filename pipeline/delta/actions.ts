@@ -98,6 +98,16 @@ export interface ActionBatch {
   commitInfo?: CommitInfo;
 }
 
+/**
+ * Whether a commit only rearranged files (compaction, `optimize`): it adds or removes files, all with
+ * dataChange=false, and records no txn, metadata or protocol change. The table's rows are the same
+ * before and after it.
+ */
+export function rearrangesFilesOnly(batch: ActionBatch): boolean {
+  const files = [...batch.adds, ...batch.removes];
+  return files.length > 0 && files.every((f) => f.dataChange === false) && batch.txns.length === 0 && !batch.metadata && !batch.protocol;
+}
+
 export function emptyBatch(): ActionBatch {
   return { adds: [], removes: [], txns: [] };
 }

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readCommit } from '../../delta/actions';
+import { readCommit, rearrangesFilesOnly } from '../../delta/actions';
 import { queryRows } from '../../db';
 import { commitPath } from '../../delta/log-paths';
 import { append, overwrite, type WriteResult } from '../../delta/operations';
@@ -111,16 +111,13 @@ async function planTable(dir: string, fingerprint: string, current: Versions, fu
 
 /**
  * Whether the table's last commit that changed data records these versions. Commits that only
- * rearranged files (`table optimize`: every add and remove dataChange=false, no txn, no metadata)
- * are looked past: the rows are the ones the earlier commit wrote.
+ * rearranged files (`table optimize`) are looked past: the rows are the ones the earlier commit wrote.
  */
 function lastCommitRecords(snapshot: Snapshot, recorded: Versions, fingerprint: string): boolean {
   try {
     for (let version = snapshot.version; version >= 0; version -= 1) {
       const batch = readCommit(snapshot.tableDir, commitPath(snapshot.tableDir, version), version);
-      const rearranged =
-        batch.txns.length === 0 && !batch.metadata && !batch.protocol && batch.adds.length + batch.removes.length > 0 && [...batch.adds, ...batch.removes].every((a) => a.dataChange === false);
-      if (rearranged) continue;
+      if (rearrangesFilesOnly(batch)) continue;
       return INPUTS.every((input) => batch.txns.some((t) => t.appId === lineageAppId(input, fingerprint) && Number(t.version) === recorded[input]));
     }
     return false;
