@@ -15,7 +15,7 @@ import { DeltaTable } from '../../delta/table';
 import { runPipeline } from '../../run';
 import { generateLanding } from '../../testing/test-lake';
 import { goldDir } from './gold';
-import { productCumulativeSql, userSegmentsSql } from './models/derived';
+import { productCumulativeNextDateSql, productCumulativeSql, userSegmentsSql } from './models/derived';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -79,6 +79,34 @@ describe('serving models derived from gold tables', () => {
     // The generated data has products seen under several categories or brands: their summed rows are covered.
     const [{ summed }] = await queryRows<{ summed: number }>(conn, `SELECT count(*) AS summed FROM ${await scan('product_cumulative')} WHERE NOT is_key`);
     expect(summed).toBeGreaterThan(0);
+  });
+
+  it('take a day on top of the one before with the cheaper form, to the same rows and keys', async () => {
+    const dates = (await queryRows<{ d: string }>(conn, `SELECT DISTINCT strftime(event_date, '%Y-%m-%d') AS d FROM ${await scan('product_daily')} ORDER BY d`)).map((r) => r.d);
+    const [before, last] = dates.slice(-2);
+    await conn.run('DROP VIEW IF EXISTS c_daily');
+    await conn.run(`CREATE TEMP TABLE c_daily AS SELECT * FROM ${await scan('product_daily')} WHERE event_date = DATE '${last}'`);
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE c_prev AS SELECT * EXCLUDE (event_date, product_keys, is_key, is_product) FROM ${await scan('product_cumulative')} WHERE event_date = DATE '${before}' AND is_key`,
+    );
+    const general = `(${productCumulativeSql()})`;
+    const next = `(${productCumulativeNextDateSql()})`;
+    const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM ${next}`);
+    expect(rows).toBeGreaterThan(0);
+    expect(await queryRows(conn, `(SELECT * FROM ${general} EXCEPT ALL SELECT * FROM ${next}) UNION ALL (SELECT * FROM ${next} EXCEPT ALL SELECT * FROM ${general})`)).toEqual([]);
+    // The day covers every case: keys new that day, keys carried without activity, and products under several keys.
+    const [cases] = await queryRows<{ fresh: number; carried: number; summed: number }>(
+      conn,
+      `SELECT count(*) FILTER (WHERE is_key AND product_key NOT IN (SELECT product_key FROM c_prev)) AS fresh,
+         count(*) FILTER (WHERE is_key AND last_active_date < DATE '${last}') AS carried, count(*) FILTER (WHERE NOT is_key) AS summed FROM ${next}`,
+    );
+    expect(cases.fresh).toBeGreaterThan(0);
+    expect(cases.carried).toBeGreaterThan(0);
+    expect(cases.summed).toBeGreaterThan(0);
+    // A date without product rows gives no rows, as the general form does.
+    await conn.run('DELETE FROM c_daily');
+    expect(await queryRows(conn, `SELECT * FROM ${next}`)).toEqual([]);
+    await conn.run('DROP TABLE c_daily');
   });
 
   it('recompute from an older date that gets late rows on', async () => {

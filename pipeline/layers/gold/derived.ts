@@ -10,7 +10,7 @@ import { scanSql } from '../../delta/scan';
 import type { Snapshot } from '../../delta/snapshot';
 import { timed } from '../../profile';
 import { eventDates, fileChanges, latestSnapshot, lineageTxns, recordedVersions, snapshotAt, type DerivedInput } from './lineage';
-import { PRODUCT_MEASURES, productCumulative, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
+import { PRODUCT_MEASURES, productCumulative, productCumulativeNextDateSql, productCumulativeSql, userSegments, userSegmentsSql } from './models/derived';
 
 interface Derived {
   name: string;
@@ -72,7 +72,9 @@ async function updateProductCumulative(conn: DuckDBConnection, dirOf: (name: str
       );
     }
     const replaced = [...new Set([...sourceDates, ...targetDates].filter((d) => d >= from))];
-    return await withoutInsertionOrder(conn, () => replacePartitions(conn, dir, productCumulativeSql(), { ...options, partitions: replaced.map((d) => ({ event_date: d })) }));
+    // One date, the last, on top of the one before it (a day's append): the cheaper form.
+    const sql = replaced.length === 1 ? productCumulativeNextDateSql() : productCumulativeSql();
+    return await withoutInsertionOrder(conn, () => replacePartitions(conn, dir, sql, { ...options, partitions: replaced.map((d) => ({ event_date: d })) }));
   } finally {
     await conn.run('DROP TABLE IF EXISTS c_daily; DROP TABLE IF EXISTS c_prev').catch(() => undefined);
   }

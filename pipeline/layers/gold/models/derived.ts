@@ -30,22 +30,39 @@ export const userSegments = {
   description: 'Users per RFM and behaviour segment with the sums the segments page shows (recency summed over buyers, with their count).',
 } as const;
 
+/** product_daily rows (`c_daily`) in cents, with the events weight of their average price. */
+const DAILY_CTE = `daily AS (
+  SELECT event_date, product_id, category_l1, brand, category_l2, category_l3, views, carts, removals, purchases,
+    CAST(revenue * 100 AS BIGINT) AS revenue_cents, abandoned_carts, CAST(abandoned_value * 100 AS BIGINT) AS abandoned_cents,
+    -- avg_price is per day; the range average weights it by the day's events.
+    CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases) AS price_weight_cents
+  FROM c_daily
+)`;
+
+/** Key rows (`key_rows`: one per key and date, with product_keys) as the table's rows: the key rows, plus a summed row per product seen under several keys. */
+const FINAL_SQL = `
+SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
+  true AS is_key, product_keys = 1 AS is_product, last_active_date, ${PRODUCT_MEASURES.join(', ')}
+FROM key_rows
+UNION ALL
+SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true, max(last_active_date),
+  ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
+FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id`;
+
+/** New keys continue after the largest of `c_prev`, numbered in (category_l1, brand, product_id) order. */
+const NEW_KEY_SQL = 'CAST((SELECT coalesce(max(product_key), 0) FROM prev) + row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER)';
+
+const summed = (m: string, right: string) => `CAST(coalesce(p.${m}, 0) + coalesce(${right}.${m}, 0) AS BIGINT) AS ${m}`;
+
 /**
  * Partitions [first changed date …] of product_cumulative. Reads `c_prev` (the is_key rows of the
  * partition before the first changed date; empty for a whole rebuild) and `c_daily` (product_daily
  * from the first changed date on).
  */
 export function productCumulativeSql(): string {
-  const measures = PRODUCT_MEASURES.map((m) => `CAST(coalesce(p.${m}, 0) + coalesce(s.${m}, 0) AS BIGINT) AS ${m}`);
   return `
 WITH prev AS (SELECT * FROM c_prev),
-daily AS (
-  SELECT event_date, product_id, category_l1, brand, category_l2, category_l3, views, carts, removals, purchases,
-    CAST(revenue * 100 AS BIGINT) AS revenue_cents, abandoned_carts, CAST(abandoned_value * 100 AS BIGINT) AS abandoned_cents,
-    -- avg_price is per day; the range average weights it by the day's events.
-    CAST(avg_price * 100 AS BIGINT) * (views + carts + removals + purchases) AS price_weight_cents
-  FROM c_daily
-),
+${DAILY_CTE},
 new_keys AS (
   SELECT product_id, category_l1, brand, min(event_date) AS first_date
   FROM daily ANTI JOIN prev USING (product_id, category_l1, brand)
@@ -55,8 +72,7 @@ keys AS (
   -- Keys keep their number; new ones continue after the largest.
   SELECT product_key, product_id, category_l1, brand, DATE '0001-01-01' AS first_date FROM prev
   UNION ALL
-  SELECT CAST((SELECT coalesce(max(product_key), 0) FROM prev) + row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER),
-    product_id, category_l1, brand, first_date
+  SELECT ${NEW_KEY_SQL}, product_id, category_l1, brand, first_date
   FROM new_keys
 ),
 active AS (
@@ -83,22 +99,45 @@ key_rows AS (
     CASE WHEN s.product_key IS NULL THEN p.category_l2 ELSE s.category_l2 END AS category_l2,
     CASE WHEN s.product_key IS NULL THEN p.category_l3 ELSE s.category_l3 END AS category_l3,
     coalesce(s.event_date, p.last_active_date) AS last_active_date,
-    ${measures.join(',\n    ')}
+    ${PRODUCT_MEASURES.map((m) => summed(m, 's')).join(',\n    ')}
   FROM dense k
   ASOF LEFT JOIN active s ON s.product_key = k.product_key AND s.event_date <= k.event_date
   LEFT JOIN prev p ON p.product_key = k.product_key
   LEFT JOIN key_counts c ON c.product_id = k.product_id AND c.event_date = k.event_date
-),
-final AS (
-  SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
-    true AS is_key, product_keys = 1 AS is_product, last_active_date, ${PRODUCT_MEASURES.join(', ')}
-  FROM key_rows
-  UNION ALL
-  SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true, max(last_active_date),
-    ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
-  FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id
 )
-SELECT * FROM final`;
+${FINAL_SQL}`;
+}
+
+/**
+ * The same as productCumulativeSql when `c_daily` holds one date, the table's last (a day's append):
+ * that date's rows are the previous partition's plus the day's, so one full join of the two replaces
+ * the running sums, the dense key × date grid and the as-of join. 0.75 → 0.38 s at the full month.
+ */
+export function productCumulativeNextDateSql(): string {
+  return `
+WITH prev AS (SELECT * FROM c_prev),
+${DAILY_CTE},
+joined AS (
+  SELECT p.product_key, product_id, category_l1, brand,
+    CASE WHEN d.product_id IS NULL THEN p.category_l2 ELSE d.category_l2 END AS category_l2,
+    CASE WHEN d.product_id IS NULL THEN p.category_l3 ELSE d.category_l3 END AS category_l3,
+    CASE WHEN d.product_id IS NULL THEN p.last_active_date ELSE d.event_date END AS last_active_date,
+    ${PRODUCT_MEASURES.map((m) => summed(m, 'd')).join(',\n    ')}
+  FROM prev p FULL JOIN daily d USING (product_id, category_l1, brand)
+),
+keys AS (
+  SELECT * FROM joined WHERE product_key IS NOT NULL
+  UNION ALL
+  SELECT * REPLACE (${NEW_KEY_SQL} AS product_key) FROM joined WHERE product_key IS NULL
+),
+key_counts AS (SELECT product_id, CAST(count(*) AS INTEGER) AS product_keys FROM keys GROUP BY product_id HAVING count(*) > 1),
+-- No rows at all when the date has none (as the general form: no date, no partition).
+day AS (SELECT max(event_date) AS event_date FROM daily HAVING count(*) > 0),
+key_rows AS (
+  SELECT day.event_date, k.*, coalesce(c.product_keys, 1) AS product_keys
+  FROM keys k CROSS JOIN day LEFT JOIN key_counts c USING (product_id)
+)
+${FINAL_SQL}`;
 }
 
 export function userSegmentsSql(source: string): string {
