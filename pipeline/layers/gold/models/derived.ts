@@ -39,15 +39,16 @@ const DAILY_CTE = `daily AS (
   FROM c_daily
 )`;
 
-/** Key rows (`key_rows`: one per key and date, with product_keys) as the table's rows: the key rows, plus a summed row per product seen under several keys. */
-const FINAL_SQL = `
-SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
-  true AS is_key, product_keys = 1 AS is_product, last_active_date, ${PRODUCT_MEASURES.join(', ')}
-FROM key_rows
-UNION ALL
-SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true, max(last_active_date),
-  ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
-FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id`;
+/** The table's rows from `key_rows` (one per key and date, with product_keys): the key rows, plus a summed row per product seen under several keys. */
+const FINAL_CTE = `final AS (
+  SELECT event_date, product_key, product_keys, product_id, category_l1, brand, category_l2, category_l3,
+    true AS is_key, product_keys = 1 AS is_product, last_active_date, ${PRODUCT_MEASURES.join(', ')}
+  FROM key_rows
+  UNION ALL
+  SELECT event_date, CAST(NULL AS INTEGER), max(product_keys), product_id, NULL, NULL, NULL, NULL, false, true, max(last_active_date),
+    ${PRODUCT_MEASURES.map((m) => `CAST(sum(${m}) AS BIGINT)`).join(', ')}
+  FROM key_rows WHERE product_keys > 1 GROUP BY event_date, product_id
+)`;
 
 /** New keys continue after the largest of `c_prev`, numbered in (category_l1, brand, product_id) order. */
 const NEW_KEY_SQL = 'CAST((SELECT coalesce(max(product_key), 0) FROM prev) + row_number() OVER (ORDER BY category_l1, brand, product_id) AS INTEGER)';
@@ -104,8 +105,9 @@ key_rows AS (
   ASOF LEFT JOIN active s ON s.product_key = k.product_key AND s.event_date <= k.event_date
   LEFT JOIN prev p ON p.product_key = k.product_key
   LEFT JOIN key_counts c ON c.product_id = k.product_id AND c.event_date = k.event_date
-)
-${FINAL_SQL}`;
+),
+${FINAL_CTE}
+SELECT * FROM final`;
 }
 
 /**
@@ -136,8 +138,9 @@ day AS (SELECT max(event_date) AS event_date FROM daily HAVING count(*) > 0),
 key_rows AS (
   SELECT day.event_date, k.*, coalesce(c.product_keys, 1) AS product_keys
   FROM keys k CROSS JOIN day LEFT JOIN key_counts c USING (product_id)
-)
-${FINAL_SQL}`;
+),
+${FINAL_CTE}
+SELECT * FROM final`;
 }
 
 export function userSegmentsSql(source: string): string {
