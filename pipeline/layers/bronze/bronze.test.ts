@@ -81,6 +81,29 @@ describe('bronze reading paths', () => {
     expect((await DeltaTable.open(tableDir(plain.lakeDir, TABLES.bronzeEvents))).latestVersion()).toBeGreaterThan(3);
   });
 
+  it('reports progress from the start while one big file is read and committed piece by piece', async () => {
+    const content = readFileSync(source);
+    const dirs = landing({ 'big.csv': content, 'other.csv.gz': gzipSync(content) });
+    const total = content.length + gzipSync(content).length;
+    const reports: Array<[number, number]> = [];
+    await ingest(dirs, { pieceBytes: 20_000, directMaxBytes: 0, onProgress: (done, of) => reports.push([done, of]) });
+    // It starts at 0 (the stage's clock starts with it), never goes back, and reaches the total once, at the end.
+    expect(reports[0]).toEqual([0, total]);
+    expect(reports.every(([, of]) => of === total)).toBe(true);
+    expect(reports.every(([done], i) => i === 0 || done > reports[i - 1][0])).toBe(true);
+    expect(reports.filter(([done]) => done === total)).toHaveLength(1);
+    expect(reports.at(-1)).toEqual([total, total]);
+    // Reading (the first half of a file's share) and each piece's commit (the second) move it in between.
+    const between = reports.filter(([done]) => done > 0 && done < total);
+    expect(between.length).toBeGreaterThan(10);
+    expect(between.some(([done]) => done > content.length / 2 && done < content.length)).toBe(true);
+
+    // An empty landing directory reports nothing.
+    const none: Array<[number, number]> = [];
+    await ingest(landing({}), { onProgress: (done, of) => none.push([done, of]) });
+    expect(none).toEqual([]);
+  });
+
   it('reads a range of lines resumed inside it up to its last line only', async () => {
     const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
     const params = { source_file: 'day.csv', batch_id: 'b', ingested_at: '1970-01-01', after: 100 };

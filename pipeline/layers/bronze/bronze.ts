@@ -101,15 +101,14 @@ export async function runBronze(options: BronzeOptions): Promise<BronzeResult> {
   // One snapshot tells which files are known to be in (a snapshot per file cost ~10 ms each); a file
   // ingested meanwhile by another process is recognised by the fresh check after staging.
   const known = await latest(eventsDir);
-  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache, known, lone: loneFile(files, cache, known) };
+  const progress = new BronzeProgress(totalBytes, options.onProgress);
+  const ctx: IngestContext = { ...options, eventsDir, rejectsDir, stagingDir, cache, known, lone: loneFile(files, cache, known), progress };
   // Node reads and stages files one after the other while two DuckDB connections ingest their pieces:
   // files (and pieces of big files) are written side by side; each file commits its pieces in order.
   const queue = new WorkQueue<Work>(2);
   const pending: Promise<FileOutcome>[] = [];
-  let doneBytes = 0;
   const finish = (outcome: FileOutcome, file: LandingFile) => {
-    doneBytes += file.size;
-    options.onProgress?.(doneBytes, totalBytes);
+    ctx.progress.finished(file);
     return outcome;
   };
   const produce = async () => {
@@ -164,6 +163,56 @@ interface IngestContext extends BronzeOptions {
   known: Snapshot;
   /** The one file of the run not known to be in already (a day's append), if there is exactly one. */
   lone: LandingFile | undefined;
+  progress: BronzeProgress;
+}
+
+/**
+ * Bronze's progress in landing bytes, so a run of one big file moves too: half of a file's size
+ * counts as Node reads it (hash and staging), the other half as its lines commit. Starts at 0 when
+ * the stage starts, so its elapsed time and rate are the stage's.
+ */
+class BronzeProgress {
+  private readonly read = new Map<LandingFile, number>();
+  private readonly committed = new Map<LandingFile, number>();
+  /** The amount last reported: each is reported once (a listener may close its bar at the total). */
+  private reported = -1;
+
+  constructor(
+    private readonly total: number,
+    private readonly report: BronzeOptions['onProgress'],
+  ) {
+    this.emit();
+  }
+
+  /** A pass over the file has read `bytes` of it (a second pass does not go back). */
+  reading(file: LandingFile, bytes: number): void {
+    this.read.set(file, Math.max(this.read.get(file) ?? 0, Math.min(bytes, file.size)));
+    this.emit();
+  }
+
+  /** Lines up to this share of the file are committed. */
+  committing(file: LandingFile, share: number): void {
+    this.committed.set(file, Math.max(this.committed.get(file) ?? 0, Math.min(share, 1)));
+    this.emit();
+  }
+
+  /** Done with the file: ingested, already in, or skipped. */
+  finished(file: LandingFile): void {
+    this.read.set(file, file.size);
+    this.committed.set(file, 1);
+    this.emit();
+  }
+
+  private emit(): void {
+    // Nothing to ingest (an empty landing directory): no progress at all.
+    if (!this.report || this.total === 0) return;
+    let done = 0;
+    for (const [file, bytes] of this.read) done += bytes / 2 + ((this.committed.get(file) ?? 0) * file.size) / 2;
+    done = Math.min(done, this.total);
+    if (done === this.reported) return;
+    this.reported = done;
+    this.report(done, this.total);
+  }
 }
 
 /** Below this size, reading a file as two ranges gains less than the second read's start costs. */
@@ -187,7 +236,13 @@ function loneFile(files: LandingFile[], cache: FingerprintCache, events: Snapsho
  * second connection idle, so that file is read as two ranges of lines.
  */
 function stageOptions(file: LandingFile, ctx: IngestContext): StageOptions {
-  return { pieceBytes: ctx.pieceBytes, directMaxBytes: ctx.directMaxBytes, forceNumbered: ctx.forceNumbered, halves: file === ctx.lone && file.size >= (ctx.splitMinBytes ?? SPLIT_MIN_BYTES) };
+  return {
+    pieceBytes: ctx.pieceBytes,
+    directMaxBytes: ctx.directMaxBytes,
+    forceNumbered: ctx.forceNumbered,
+    halves: file === ctx.lone && file.size >= (ctx.splitMinBytes ?? SPLIT_MIN_BYTES),
+    onRead: (bytes) => ctx.progress.reading(file, bytes),
+  };
 }
 
 interface Work {
@@ -336,7 +391,9 @@ class FileIngest {
   private async restageNumbered(conn: DuckDBConnection): Promise<void> {
     await this.commits.catch(() => undefined);
     removePieces(this.staged.pieces);
-    const numbered = await timed(`bronze: stage numbered ${this.file.name}`, () => stageFile(this.file, this.ctx.stagingDir, { pieceBytes: this.ctx.pieceBytes, forceNumbered: true }));
+    const numbered = await timed(`bronze: stage numbered ${this.file.name}`, () =>
+      stageFile(this.file, this.ctx.stagingDir, { pieceBytes: this.ctx.pieceBytes, forceNumbered: true, onRead: (bytes) => this.ctx.progress.reading(this.file, bytes) }),
+    );
     this.staged = numbered;
     try {
       for (const piece of this.todo()) await this.ingestPiece(piece, numbered, conn);
@@ -397,6 +454,9 @@ class FileIngest {
       await timed(`bronze: commit ${label}`, () => commitOrFail(ctx.eventsDir, { adds: events.adds, txns }, parameters, events.numOutputRows, events.numOutputBytes));
       this.eventsDone = lastLine;
       this.rejectsDone = Math.max(this.rejectsDone, lastLine);
+      // The file's line count is known when its pieces were cut (not for a file read in place).
+      const lines = staged.pieces.at(-1)?.lastLine;
+      if (lines) ctx.progress.committing(file, lastLine / lines);
       if (piece === staged.pieces.at(-1)) ctx.cache.remember(file, staged.contentHash, lastLine);
       this.outcome.rows += events.numOutputRows;
       this.outcome.rejects += rejects?.numOutputRows ?? 0;

@@ -111,6 +111,8 @@ export interface StageOptions {
   forceNumbered?: boolean;
   /** A clean file read in place is read as two ranges of lines, side by side (a lone file would leave a core idle). */
   halves?: boolean;
+  /** Called as each pass reads the stored file, with the bytes that pass has read so far (progress). */
+  onRead?: (storedBytes: number) => void;
 }
 
 /**
@@ -125,7 +127,7 @@ export interface StageOptions {
 export async function stageFile(file: LandingFile, stagingDir: string, options: StageOptions = {}): Promise<StagedFile> {
   const pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
   const direct = !file.gzip && file.size <= (options.directMaxBytes ?? DIRECT_MAX_BYTES);
-  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes, direct && options.halves === true);
+  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes, direct && options.halves === true, options.onRead);
   if (scanned.clean && !options.forceNumbered) {
     const pieces: Piece[] = direct ? inPlace(file, scanned.lines) : scanned.pieces;
     return { file, contentHash: scanned.hash, mode: direct ? 'direct' : 'plain', delimiter: 0, pieces, bytes: scanned.bytes };
@@ -133,9 +135,9 @@ export async function stageFile(file: LandingFile, stagingDir: string, options: 
   removePieces(scanned.pieces);
   // Only a file that takes the numbered path needs a byte it lacks: a second pass, for those alone
   // (looking for 25 bytes in every chunk doubled the cost of the first pass).
-  const absent = await absentBytes(file);
+  const absent = await absentBytes(file, options.onRead);
   if (absent === undefined) throw new PipelineError('not_csv', `${file.name}: contains every control byte; not a text CSV file`);
-  return stageNumbered(file, stagingDir, pieceBytes, absent);
+  return stageNumbered(file, stagingDir, pieceBytes, absent, options.onRead);
 }
 
 /**
@@ -164,8 +166,15 @@ interface Scan {
   pieces: Piece[];
 }
 
-/** Streams the (decompressed) file through `onChunk`, hashing the stored bytes; maps stream errors to PipelineErrors. */
-async function readLanding(file: LandingFile, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<{ hash: string; bytes: number; head: Buffer; header: boolean }> {
+/**
+ * Streams the (decompressed) file through `onChunk`, hashing the stored bytes and reporting how many
+ * were read to `onRead`; maps stream errors to PipelineErrors.
+ */
+async function readLanding(
+  file: LandingFile,
+  onChunk: (chunk: Buffer) => Promise<void> | void,
+  onRead?: (storedBytes: number) => void,
+): Promise<{ hash: string; bytes: number; head: Buffer; header: boolean }> {
   const hash = createHash('sha256');
   let head = Buffer.alloc(0);
   let header = false;
@@ -190,7 +199,12 @@ async function readLanding(file: LandingFile, onChunk: (chunk: Buffer) => Promis
     },
   });
   const source = createReadStream(file.path, { highWaterMark: 8 << 20 });
-  source.on('data', (chunk) => hash.update(chunk as Buffer));
+  let stored = 0;
+  source.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    stored += chunk.length;
+    onRead?.(stored);
+  });
   try {
     if (file.gzip) await streamPipeline(source, createGunzip(), sink);
     else await streamPipeline(source, sink);
@@ -281,7 +295,7 @@ interface PieceStream {
 }
 
 /** The first pass: fingerprint, header, cleanliness, plain pieces when `pieceBytes` is given, and lines when `counting`. */
-async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | undefined, counting: boolean): Promise<Scan> {
+async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | undefined, counting: boolean, onRead?: (storedBytes: number) => void): Promise<Scan> {
   let clean = true;
   let previousLast = -1;
   let newlines = 0;
@@ -293,7 +307,7 @@ async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | 
       if (counting) newlines += countLines(chunk);
       // Once the file is known to need the numbered path, plain pieces are not worth writing.
       if (writer && clean) await writer.write(chunk);
-    });
+    }, onRead);
     await writer?.close();
     const lines = counting ? newlines + (previousLast === 10 || previousLast === -1 ? 0 : 1) : 0;
     return { hash: read.hash, bytes: read.bytes, clean, lines, pieces: writer?.pieces ?? [] };
@@ -305,11 +319,11 @@ async function scan(file: LandingFile, stagingDir: string, pieceBytes: number | 
 }
 
 /** The first control byte that occurs nowhere in the (decompressed) file, if any. */
-async function absentBytes(file: LandingFile): Promise<number | undefined> {
+async function absentBytes(file: LandingFile, onRead?: (storedBytes: number) => void): Promise<number | undefined> {
   let absent = DELIMITER_CANDIDATES;
   await readLanding(file, (chunk) => {
     if (absent.length > 0) absent = absent.filter((byte) => !chunk.includes(byte));
-  });
+  }, onRead);
   return absent[0];
 }
 
@@ -346,11 +360,11 @@ function numberLines(chunk: Buffer, state: LineState, delimiter: number): Buffer
  * The robust path: every line is written to a piece as `<line number><delimiter><line>` so DuckDB
  * reads pieces in parallel and still knows each line's exact number, whatever the line holds.
  */
-async function stageNumbered(file: LandingFile, stagingDir: string, pieceBytes: number, delimiter: number): Promise<StagedFile> {
+async function stageNumbered(file: LandingFile, stagingDir: string, pieceBytes: number, delimiter: number, onRead?: (storedBytes: number) => void): Promise<StagedFile> {
   const state: LineState = { line: 1, atLineStart: true };
   const writer = new PieceWriter(file, stagingDir, pieceBytes, (slice) => numberLines(slice, state, delimiter));
   try {
-    const read = await readLanding(file, (chunk) => writer.write(chunk));
+    const read = await readLanding(file, (chunk) => writer.write(chunk), onRead);
     await writer.close();
     return { file, contentHash: read.hash, mode: 'numbered', delimiter, pieces: writer.pieces, bytes: read.bytes };
   } catch (error) {
