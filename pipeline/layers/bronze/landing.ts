@@ -167,6 +167,12 @@ interface Scan {
 }
 
 /**
+ * Decompressed bytes per gunzip chunk. zlib's default (16 KiB) hands every chunk through the stream
+ * machinery and the checks one at a time: 5.7 GB decompressed in 33 s that way, 15 s in 1 MiB chunks.
+ */
+const GUNZIP_CHUNK_BYTES = 1 << 20;
+
+/**
  * Streams the (decompressed) file through `onChunk`, hashing the stored bytes and reporting how many
  * were read to `onRead`; maps stream errors to PipelineErrors.
  */
@@ -206,7 +212,7 @@ async function readLanding(
     onRead?.(stored);
   });
   try {
-    if (file.gzip) await streamPipeline(source, createGunzip(), sink);
+    if (file.gzip) await streamPipeline(source, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), sink);
     else await streamPipeline(source, sink);
   } catch (error) {
     if (error instanceof PipelineError) throw error;
