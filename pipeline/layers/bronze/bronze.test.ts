@@ -15,7 +15,7 @@ import { generateLanding } from '../../testing/test-lake';
 import { TABLES, tableDir } from '../tables';
 import { runBronze, type BronzeOptions } from './bronze';
 import { cleanEventsSql } from './bronze-sql';
-import { listLandingFiles, stageFile } from './landing';
+import { balancedPieceBytes, listLandingFiles, stageFile } from './landing';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -102,6 +102,37 @@ describe('bronze reading paths', () => {
     const none: Array<[number, number]> = [];
     await ingest(landing({}), { onProgress: (done, of) => none.push([done, of]) });
     expect(none).toEqual([]);
+  });
+
+  it('stages a file unclean from its first chunk numbered in one pass, with a delimiter it lacks', async () => {
+    // CRLF line ends (unclean from the first byte on) and a control byte 0x01 inside a brand further down.
+    const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+    lines[200] = lines[200].replace(/,([^,]*),([^,]*),([^,]*),([^,]*)$/, ',x\u0001y,$2,$3,$4');
+    const dirs = landing({ 'crlf.csv': `${lines.join('\r\n')}\r\n` });
+    const file = listLandingFiles(dirs.landingDir)[0];
+    const staged = await stageFile(file, mkdtempSync(path.join(os.tmpdir(), 'clicklake-stage-')), { pieceBytes: 40_000 });
+    expect(staged.mode).toBe('numbered');
+    expect(staged.delimiter).toBe(0x02);
+    // Pieces of about equal size (the file is under the size where their count is made even).
+    const sizes = staged.pieces.map((piece) => readFileSync(piece.path).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(2_000);
+
+    await ingest(dirs, { pieceBytes: 40_000 });
+    const rows = await bronzeRows(dirs.lakeDir);
+    expect(rows).toHaveLength(lines.length - 1);
+    expect(rows[199]._source_line).toBe(201);
+    expect(rows[199].brand).toBe('x\u0001y');
+    // CRLF ends lines: the carriage return is not part of the last field.
+    expect(rows[0].user_session).toBe(lines[1].split(',')[8]);
+  });
+
+  it('cuts a file worth two readers into an even number of about equal pieces', () => {
+    const mb = 1 << 20;
+    expect(balancedPieceBytes(184 * mb, 160 * mb)).toBe(92 * mb);
+    expect(Math.ceil((5700 * mb) / balancedPieceBytes(5700 * mb, 160 * mb))).toBe(36);
+    expect(balancedPieceBytes(20 * mb, 160 * mb)).toBe(20 * mb);
+    expect(balancedPieceBytes(300_000, 20_000)).toBe(20_000);
+    expect(balancedPieceBytes(310_000, 20_000)).toBe(19_375);
   });
 
   it('reads a range of lines resumed inside it up to its last line only', async () => {
