@@ -124,6 +124,20 @@ describe('bronze reading paths', () => {
     expect(rows[199].brand).toBe('x\u0001y');
     // CRLF ends lines: the carriage return is not part of the last field.
     expect(rows[0].user_session).toBe(lines[1].split(',')[8]);
+
+    // A line of 8 fields in the last piece only: that piece's second read finds it; the pieces
+    // before, every line a row, need none, and nothing is lost either way.
+    const broken = [...lines];
+    broken[broken.length - 3] = broken[broken.length - 3].replace(/,[^,]*$/, '');
+    const brokenDirs = landing({ 'crlf.csv': `${broken.join('\r\n')}\r\n` });
+    const result = await ingest(brokenDirs, { pieceBytes: 40_000 });
+    expect(result.rejects).toBe(1);
+    expect(result.rows).toBe(broken.length - 2);
+    const rejects = await queryRows<{ _source_line: number; detail: string }>(
+      conn,
+      `SELECT _source_line, detail FROM (${scanSql(await (await DeltaTable.open(tableDir(brokenDirs.lakeDir, TABLES.bronzeRejects))).snapshot()).sql})`,
+    );
+    expect(rejects).toEqual([{ _source_line: broken.length - 2, detail: 'expected 9 fields, found 8' }]);
   });
 
   it('cuts a file worth two readers into an even number of about equal pieces', () => {

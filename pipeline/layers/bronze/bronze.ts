@@ -421,15 +421,19 @@ class FileIngest {
     try {
       if (staged.mode === 'numbered') {
         const lines = pieceLinesSql({ path: piece.path, delimiter: staged.delimiter });
-        // Two streaming reads of the piece (rejects are few) instead of materialising it.
-        if (piece.lastLine === undefined || piece.lastLine > this.rejectsDone) {
+        // Two streaming reads of the piece (rejects are few) instead of materialising it; the second
+        // only when the first left lines out: a piece whose every line (after the header and the
+        // lines already in) is a row has no rejects, as in a CRLF file with nothing wrong in it.
+        const after = this.eventsDone;
+        events = await timed(`bronze: events ${label}`, () =>
+          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params: { ...params, after }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
+        );
+        const allRows = piece.lastLine !== undefined && events.numOutputRows === Math.max(0, piece.lastLine - Math.max(piece.firstLine - 1, 1, after));
+        if (!allRows && (piece.lastLine === undefined || piece.lastLine > this.rejectsDone)) {
           rejects = await timed(`bronze: rejects ${label}`, () =>
-            writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params: { ...params, after: this.rejectsDone }, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA }),
+            writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params: { ...params, after: this.rejectsDone }, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA, ...BRONZE_WRITE }),
           );
         }
-        events = await timed(`bronze: events ${label}`, () =>
-          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params: { ...params, after: this.eventsDone }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA }),
-        );
       } else {
         events = await timed(`bronze: events ${label}`, () =>
           writeDataFiles(conn, { tableDir: ctx.eventsDir, query: cleanEventsSql(piece), params: { ...params, after: this.eventsDone }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
