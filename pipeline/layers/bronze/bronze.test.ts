@@ -140,6 +140,34 @@ describe('bronze reading paths', () => {
     expect(rejects).toEqual([{ _source_line: broken.length - 2, detail: 'expected 9 fields, found 8' }]);
   });
 
+  it('does not commit a clean read that stops short of the lines counted: it reads the file again, numbered', async () => {
+    // The file shrinks after Node has read and counted it (a writer still at work on it): DuckDB's read
+    // in place then ends early, which nothing else would notice.
+    const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+    const dirs = landing({ 'day.csv': `${lines.join('\n')}\n` });
+    const file = path.join(dirs.landingDir, 'day.csv');
+    const kept = lines.slice(0, 1001);
+    let shrunk = false;
+    const log: string[] = [];
+    const result = await ingest(
+      dirs,
+      {
+        onProgress: (done) => {
+          if (!shrunk && done > 0) {
+            shrunk = true;
+            writeFileSync(file, `${kept.join('\n')}\n`);
+          }
+        },
+      },
+      log,
+    );
+    expect(log.some((line) => /reached line 1001, not its last line \d+; reading it line by line instead/.test(line))).toBe(true);
+    // What is committed is the file as it now reads, line for line.
+    expect(result.rows).toBe(1000);
+    const rows = await bronzeRows(dirs.lakeDir);
+    expect(rows.map((r) => r._source_line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+  });
+
   it('cuts a file worth two readers into an even number of about equal pieces', () => {
     const mb = 1 << 20;
     expect(balancedPieceBytes(184 * mb, 160 * mb)).toBe(92 * mb);

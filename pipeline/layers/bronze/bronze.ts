@@ -435,9 +435,21 @@ class FileIngest {
           );
         }
       } else {
-        events = await timed(`bronze: events ${label}`, () =>
-          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: cleanEventsSql(piece), params: { ...params, after: this.eventsDone }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
+        const after = this.eventsDone;
+        const written = await timed(`bronze: events ${label}`, () =>
+          writeDataFiles(conn, { tableDir: ctx.eventsDir, query: cleanEventsSql(piece), params: { ...params, after }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
         );
+        // A clean read gives one row per line (a line of another width fails it): it must reach the
+        // piece's last line, or the file's for the last piece read in place. Anything short is not
+        // committed, and the file is read again on the numbered path.
+        const first = piece.firstLine - 1 + (piece.hasHeader ? 1 : 0);
+        const last = piece.lastLine ?? (piece === staged.pieces.at(-1) ? staged.lines : undefined);
+        const reached = Math.max(after, first) + written.numOutputRows;
+        if (last !== undefined && reached !== Math.max(after, first, last)) {
+          removeWritten(ctx.eventsDir, written, ctx.rejectsDir, undefined);
+          throw new Error(`the CSV read of ${label} reached line ${reached}, not its last line ${last}`);
+        }
+        events = written;
       }
     } catch (error) {
       if (isCleanReadFailure(staged, error)) this.stale = true;
