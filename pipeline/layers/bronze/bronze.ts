@@ -428,7 +428,7 @@ class FileIngest {
         events = await timed(`bronze: events ${label}`, () =>
           writeDataFiles(conn, { tableDir: ctx.eventsDir, query: bronzeEventsSql(lines), params: { ...params, after }, partitionColumns: [], schema: BRONZE_EVENTS_SCHEMA, ...BRONZE_WRITE }),
         );
-        const allRows = piece.lastLine !== undefined && events.numOutputRows === Math.max(0, piece.lastLine - Math.max(piece.firstLine - 1, 1, after));
+        const allRows = piece.lastLine !== undefined && events.numOutputRows === Math.max(0, piece.lastLine - linesBefore(piece, after));
         if (!allRows && (piece.lastLine === undefined || piece.lastLine > this.rejectsDone)) {
           rejects = await timed(`bronze: rejects ${label}`, () =>
             writeDataFiles(conn, { tableDir: ctx.rejectsDir, query: bronzeRejectsSql(lines), params: { ...params, after: this.rejectsDone }, partitionColumns: [], schema: BRONZE_REJECTS_SCHEMA, ...BRONZE_WRITE }),
@@ -442,10 +442,9 @@ class FileIngest {
         // A clean read gives one row per line (a line of another width fails it): it must reach the
         // piece's last line, or the file's for the last piece read in place. Anything short is not
         // committed, and the file is read again on the numbered path.
-        const first = piece.firstLine - 1 + (piece.hasHeader ? 1 : 0);
         const last = piece.lastLine ?? (piece === staged.pieces.at(-1) ? staged.lines : undefined);
-        const reached = Math.max(after, first) + written.numOutputRows;
-        if (last !== undefined && reached !== Math.max(after, first, last)) {
+        const reached = linesBefore(piece, after) + written.numOutputRows;
+        if (last !== undefined && reached !== Math.max(linesBefore(piece, after), last)) {
           removeWritten(ctx.eventsDir, written, ctx.rejectsDir, undefined);
           throw new Error(`the CSV read of ${label} reached line ${reached}, not its last line ${last}`);
         }
@@ -458,7 +457,7 @@ class FileIngest {
       throw error;
     }
     // A direct piece (the whole file) learns its last line by reading: the lines before plus one per row.
-    const lastLine = piece.lastLine ?? Math.max(this.eventsDone, piece.firstLine - 1 + (piece.hasHeader ? 1 : 0)) + events.numOutputRows;
+    const lastLine = piece.lastLine ?? linesBefore(piece, this.eventsDone) + events.numOutputRows;
     release(async () => {
       if (this.error !== undefined || (staged.mode !== 'numbered' && this.stale) || lastLine <= this.eventsDone) {
         removeWritten(ctx.eventsDir, events, ctx.rejectsDir, rejects);
@@ -480,6 +479,11 @@ class FileIngest {
     });
     await this.commits;
   }
+}
+
+/** The line a read of `piece` starts after: the lines before the piece, its header, and those already in (`after`). */
+function linesBefore(piece: Piece, after: number): number {
+  return Math.max(after, piece.firstLine - 1 + (piece.hasHeader ? 1 : 0));
 }
 
 /** A DuckDB read error on the clean path (a line that is not exactly 9 plain fields). */
