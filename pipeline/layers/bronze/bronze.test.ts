@@ -168,7 +168,18 @@ describe('bronze reading paths', () => {
     expect(rows.map((r) => r._source_line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
   });
 
-  it('cuts a file worth two readers into an even number of about equal pieces', () => {
+  it('cuts a file worth two readers into an even number of about equal pieces', async () => {
+    // A gzip's pieces are sized from the size its trailer records; a plain file's from its size.
+    const content = readFileSync(source);
+    const dirs = landing({ 'day.csv.gz': gzipSync(content), 'day.csv': content });
+    for (const file of listLandingFiles(dirs.landingDir)) {
+      const staged = await stageFile(file, mkdtempSync(path.join(os.tmpdir(), 'clicklake-stage-')), { pieceBytes: 100_000, directMaxBytes: 0 });
+      expect(staged.mode).toBe('plain');
+      const sizes = staged.pieces.map((piece) => readFileSync(piece.path).length);
+      expect(sizes).toHaveLength(Math.ceil(content.length / 100_000));
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(1_000);
+    }
+
     const mb = 1 << 20;
     expect(balancedPieceBytes(184 * mb, 160 * mb)).toBe(92 * mb);
     expect(Math.ceil((5700 * mb) / balancedPieceBytes(5700 * mb, 160 * mb))).toBe(36);

@@ -6,7 +6,7 @@
  * so DuckDB reads every physical line as one text value with its exact line number, in parallel.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -131,7 +131,7 @@ export async function stageFile(file: LandingFile, stagingDir: string, options: 
   const direct = !file.gzip && file.size <= (options.directMaxBytes ?? DIRECT_MAX_BYTES);
   // A file read in place has its lines counted (~40 ns a line, while DuckDB reads other files): the
   // read must return one row for each, or it falls back to the numbered path (bronze.ts).
-  const scanned = await scan(file, stagingDir, direct ? undefined : pieceBytes, direct, options.onRead);
+  const scanned = await scan(file, stagingDir, direct ? undefined : balancedPieceBytes(decompressedSizeHint(file) ?? 0, pieceBytes), direct, options.onRead);
   if (scanned.clean && !options.forceNumbered) {
     if (!direct) return { file, contentHash: scanned.hash, mode: 'plain', delimiter: 0, pieces: scanned.pieces, bytes: scanned.bytes };
     const pieces = inPlace(file, options.halves === true ? scanned.lines : 0);
@@ -146,6 +146,24 @@ export async function stageFile(file: LandingFile, stagingDir: string, options: 
   return stageNumbered(file, stagingDir, balancedPieceBytes(scanned.bytes, pieceBytes), absent, options.onRead);
 }
 
+/**
+ * The file's size once decompressed, as far as known before reading it: its size, or for a gzip the
+ * size its trailer records (exact below 4 GiB, modulo 4 GiB above). Only piece sizes depend on it.
+ */
+function decompressedSizeHint(file: LandingFile): number | undefined {
+  if (!file.gzip) return file.size;
+  if (file.size < 18) return undefined;
+  const trailer = Buffer.alloc(4);
+  const fd = openSync(file.path, 'r');
+  try {
+    readSync(fd, trailer, 0, 4, file.size - 4);
+  } finally {
+    closeSync(fd);
+  }
+  const size = trailer.readUInt32LE(0);
+  return size > 0 ? size : undefined;
+}
+
 /** Files at least this big are cut into an even number of pieces, so the two connections finish together. */
 const EVEN_PIECES_MIN_BYTES = 32 << 20;
 
@@ -156,6 +174,7 @@ const EVEN_PIECES_MIN_BYTES = 32 << 20;
  * two halves 4.5 s).
  */
 export function balancedPieceBytes(bytes: number, pieceBytes: number): number {
+  if (bytes <= 0) return pieceBytes;
   let pieces = Math.max(1, Math.ceil(bytes / pieceBytes));
   if (pieces % 2 === 1 && bytes >= EVEN_PIECES_MIN_BYTES) pieces++;
   return Math.max(1, Math.ceil(bytes / pieces));
