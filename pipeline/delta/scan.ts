@@ -5,8 +5,8 @@
  * (`file_index`). Joining the rows to the values on the file name cost a hash join on a long string
  * per row: a scan of one column of session_facts (32 M rows) took three times as long. Files written
  * before a column was added lack it: an empty typed branch unioned BY NAME with the files makes such
- * columns NULL, and gives a table with zero files an empty result of the right types. Paths and values are inlined as escaped literals so the SQL can
- * define a view.
+ * columns NULL, and gives a table with zero files an empty result of the right types. Paths and
+ * values are inlined as escaped literals so the SQL can define a view.
  */
 import { DeltaError } from './errors';
 import type { StructField } from './schema';

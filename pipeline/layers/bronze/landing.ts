@@ -131,7 +131,9 @@ export async function stageFile(file: LandingFile, stagingDir: string, options: 
   const direct = !file.gzip && file.size <= (options.directMaxBytes ?? DIRECT_MAX_BYTES);
   // A file read in place has its lines counted (~40 ns a line, while DuckDB reads other files): the
   // read must return one row for each, or it falls back to the numbered path (bronze.ts).
-  const scanned = await scan(file, stagingDir, direct ? undefined : balancedPieceBytes(decompressedSizeHint(file) ?? 0, pieceBytes), direct, options.onRead);
+  const sizeHint = direct ? undefined : decompressedSizeHint(file);
+  const plainPieceBytes = sizeHint === undefined ? pieceBytes : balancedPieceBytes(sizeHint, pieceBytes);
+  const scanned = await scan(file, stagingDir, direct ? undefined : plainPieceBytes, direct, options.onRead);
   if (scanned.clean && !options.forceNumbered) {
     if (!direct) return { file, contentHash: scanned.hash, mode: 'plain', delimiter: 0, pieces: scanned.pieces, bytes: scanned.bytes };
     const pieces = inPlace(file, options.halves === true ? scanned.lines : 0);
@@ -174,7 +176,6 @@ const EVEN_PIECES_MIN_BYTES = 32 << 20;
  * two halves 4.5 s).
  */
 export function balancedPieceBytes(bytes: number, pieceBytes: number): number {
-  if (bytes <= 0) return pieceBytes;
   let pieces = Math.max(1, Math.ceil(bytes / pieceBytes));
   if (pieces % 2 === 1 && bytes >= EVEN_PIECES_MIN_BYTES) pieces++;
   return Math.max(1, Math.ceil(bytes / pieces));
